@@ -1,0 +1,107 @@
+//! Command-line arguments.
+
+use alloy_primitives::Address;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Rampart: restaked attestation and proving network for rollups (EigenLayer AVS).
+#[derive(Debug, Parser)]
+#[command(name = "rampart", version, about, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Create and use BLS keys (EIP-2335 keystores).
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeysCommand {
+    /// Generate new BLS keys, each written to an encrypted keystore file.
+    New(KeysNewArgs),
+    /// Decrypt a keystore and show its public key and derivation path.
+    Inspect(KeysInspectArgs),
+    /// Produce the proof of possession that registers a key for an operator.
+    Pop(KeysPopArgs),
+}
+
+/// The key-derivation function of new keystores.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum KdfArg {
+    /// scrypt, n = 2^18, r = 8, p = 1 (~256 MiB, about a second).
+    Scrypt,
+    /// PBKDF2-HMAC-SHA256, c = 2^18.
+    Pbkdf2,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct KeysNewArgs {
+    /// Directory for the keystore files (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out_dir: PathBuf,
+    /// File holding the keystore password (one trailing newline is ignored).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) password_file: PathBuf,
+    /// Number of keys to create.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub(crate) count: u32,
+    /// Key-derivation function protecting the keystores.
+    #[arg(long, value_enum, default_value_t = KdfArg::Scrypt)]
+    pub(crate) kdf: KdfArg,
+    /// Print a JSON array of {pubkey, keystore} instead of one public key per line.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// A keystore and its password.
+#[derive(Debug, Args)]
+pub(crate) struct KeystoreArgs {
+    /// EIP-2335 keystore file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) keystore: PathBuf,
+    /// File holding the keystore password (one trailing newline is ignored).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) password_file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct KeysInspectArgs {
+    #[command(flatten)]
+    pub(crate) keystore: KeystoreArgs,
+    /// Print `{"pubkey", "path"}` as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct KeysPopArgs {
+    #[command(flatten)]
+    pub(crate) keystore: KeystoreArgs,
+    /// The operator's EigenLayer (ECDSA) address the key is registered for.
+    #[arg(long, value_name = "0xADDR")]
+    pub(crate) operator: Address,
+    /// Chain id of the registry's chain (EIP-712 domain).
+    #[arg(long, value_name = "N")]
+    pub(crate) chain_id: u64,
+    /// The Rampart operator registry contract (EIP-712 verifying contract).
+    #[arg(long, value_name = "0xADDR")]
+    pub(crate) registry: Address,
+    /// Print `{"pubkey", "pubkey_eip2537", "message", "signature", "signature_eip2537"}` as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}
