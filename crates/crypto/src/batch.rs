@@ -42,9 +42,7 @@ pub fn batch_verify(sets: &[SignatureSet<'_>]) -> Result<()> {
         getrandom::fill(&mut bytes[..RAND_BITS / 8]).map_err(|_| Error::Rng)?;
         // A zero scalar would drop its set from the check: force the low bit on.
         bytes[0] |= 1;
-        let mut scalar = blst::blst_scalar::default();
-        scalar.b = bytes;
-        rands.push(scalar);
+        rands.push(blst::blst_scalar { b: bytes });
     }
 
     let msgs: Vec<&[u8]> = sets.iter().map(|s| s.digest.as_slice()).collect();

@@ -135,10 +135,10 @@ impl Keystore {
         let mut secret = Zeroizing::new(ciphertext);
         Aes128Ctr::new(key[..16].into(), iv.as_slice().into()).apply_keystream(secret.as_mut());
         let sk = SecretKey::from_bytes(&secret).map_err(Error::InvalidSecret)?;
-        if let Some(stated) = self.public_key()? {
-            if stated != sk.public_key() {
-                return Err(Error::PubkeyMismatch);
-            }
+        if let Some(stated) = self.public_key()?
+            && stated != sk.public_key()
+        {
+            return Err(Error::PubkeyMismatch);
         }
         Ok(sk)
     }

@@ -56,7 +56,7 @@ fn expected_reason(text: &str) -> Reason {
 /// returns the first reason it is refused (None if every part decodes).
 fn refusal(input: &[u8], layout: &[Part]) -> Option<Reason> {
     let unit: usize = layout.iter().map(|p| p.len()).sum();
-    if input.is_empty() || input.len() % unit != 0 {
+    if input.is_empty() || !input.len().is_multiple_of(unit) {
         return Some(Reason::Length);
     }
     let mut offset = 0;
