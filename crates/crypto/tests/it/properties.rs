@@ -105,3 +105,40 @@ fn aggregates_refuse_empty_and_identity() {
     let neg = Signature::from_compressed(&neg).unwrap();
     assert_eq!(aggregate_signatures(&[&sig, &neg]), Err(Error::Infinity));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Arbitrary bytes never panic a decoder; whatever decodes re-encodes to the same bytes.
+    #[test]
+    fn decoders_are_total_and_canonical(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
+        if let Ok(pk) = PublicKey::from_compressed(&bytes) {
+            prop_assert_eq!(pk.to_compressed().to_vec(), bytes.to_vec());
+        }
+        if let Ok(pk) = PublicKey::from_eip2537(&bytes) {
+            prop_assert_eq!(pk.to_eip2537().to_vec(), bytes.to_vec());
+        }
+        if let Ok(sig) = Signature::from_compressed(&bytes) {
+            prop_assert_eq!(sig.to_compressed().to_vec(), bytes.to_vec());
+        }
+        if let Ok(sig) = Signature::from_eip2537(&bytes) {
+            prop_assert_eq!(sig.to_eip2537().to_vec(), bytes.to_vec());
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = text.parse::<PublicKey>();
+        let _ = text.parse::<Signature>();
+    }
+
+    /// Fixed-length inputs with valid flag bits reach the curve and subgroup checks.
+    #[test]
+    fn flagged_inputs_are_decided(mut g1 in any::<[u8; 48]>(), mut g2 in prop::collection::vec(any::<u8>(), 96)) {
+        g1[0] = (g1[0] & 0x1f) | 0x80;
+        g2[0] = (g2[0] & 0x1f) | 0x80;
+        if let Ok(pk) = PublicKey::from_compressed(&g1) {
+            prop_assert_eq!(pk.to_compressed(), g1);
+        }
+        if let Ok(sig) = Signature::from_compressed(&g2) {
+            prop_assert_eq!(sig.to_compressed().to_vec(), g2.to_vec());
+        }
+    }
+}

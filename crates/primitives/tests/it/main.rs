@@ -216,3 +216,27 @@ fn conflicts() {
     assert!(!a.conflicts_with(&Checkpoint { batch_index: 6, ..b }), "different batches");
     assert!(!a.conflicts_with(&Checkpoint { rollup_id: RollupId(2), ..b }), "different rollups");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Attestation bodies arrive from the network: arbitrary bytes must never panic the parser.
+    #[test]
+    fn attestation_parser_is_total(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        let _ = serde_json::from_slice::<SignedAttestation>(&bytes);
+        let _ = serde_json::from_slice::<ProofOfPossession>(&bytes);
+    }
+
+    /// Structurally valid JSON with random field values: parsed or refused, never a panic, and
+    /// anything parsed serializes back to an equal value.
+    #[test]
+    fn attestation_fields_fuzzed(op in "0x[0-9a-f]{0,44}", sig in "0x[0-9a-f]{0,200}", n in any::<i128>(), root in "0x[0-9a-f]{0,70}") {
+        let json = format!(
+            r#"{{"operator":"{op}","checkpoint":{{"rollupId":{n},"batchIndex":1,"l2BlockNumber":2,"l2BlockHash":"{root}","stateRoot":"{root}"}},"signature":"{sig}"}}"#
+        );
+        if let Ok(att) = serde_json::from_str::<SignedAttestation>(&json) {
+            let back: SignedAttestation = serde_json::from_str(&serde_json::to_string(&att).unwrap()).unwrap();
+            prop_assert_eq!(back, att);
+        }
+    }
+}
