@@ -16,6 +16,8 @@
 mod attestation;
 mod checkpoint;
 mod domain;
+#[cfg(feature = "test-utils")]
+pub mod fixtures;
 mod ids;
 mod registration;
 mod sol;

@@ -240,3 +240,16 @@ proptest! {
         }
     }
 }
+
+/// The Solidity tests read fixtures generated from this crate: the committed file must match.
+#[test]
+fn committed_contract_fixtures_are_current() {
+    use rampart_primitives::fixtures::{FIXTURE_PATH, contract_fixtures_text};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(FIXTURE_PATH);
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == contract_fixtures_text(),
+        "{} is stale: run `cargo run -p rampart-primitives --features test-utils --example contract-fixtures`",
+        path.display()
+    );
+}
