@@ -1,0 +1,52 @@
+//! alloy bindings for Rampart's L1 contracts.
+//!
+//! Generated at compile time from the committed forge artifacts in `contracts/artifacts/`
+//! (ABI + bytecode; `scripts/contract-artifacts check` keeps them equal to a fresh build), so
+//! building Rust never needs Node or forge. Each module has the contract's calls, events,
+//! errors and `deploy` helpers (`#[sol(rpc)]`).
+//!
+//! EigenLayer core's own creation bytecode (v1.3.0, from the `eigen-utils` 2.0.0 crate) is
+//! exposed by [`eigenlayer_core_bytecode`].
+#![allow(missing_docs, clippy::too_many_arguments)]
+
+/// Each contract's bindings live in their own module, since contracts share library type
+/// names (`BLS12381.G1Point`, `Checkpoint`, …).
+macro_rules! bindings {
+    ($($module:ident => $name:ident),* $(,)?) => {$(
+        #[doc = concat!("Bindings of `", stringify!($name), "`.")]
+        pub mod $module {
+            alloy_sol_types::sol!(
+                #[sol(rpc)]
+                #[derive(Debug, PartialEq, Eq)]
+                $name,
+                concat!("../../contracts/artifacts/", stringify!($name), ".json")
+            );
+        }
+        pub use $module::$name;
+    )*};
+}
+
+bindings! {
+    service_manager => RampartServiceManager,
+    operator_registry => RampartOperatorRegistry,
+    attestation_center => RampartAttestationCenter,
+    slasher => RampartSlasher,
+    pauser_registry => PauserRegistry,
+    devnet_token => DevnetToken,
+    devnet_strategy => DevnetStrategy,
+    empty_contract => EmptyContract,
+    proxy_admin => ProxyAdmin,
+    transparent_proxy => TransparentUpgradeableProxy,
+    upgradeable_beacon => UpgradeableBeacon,
+}
+
+/// The committed EigenLayer core v1.3.0 creation bytecode (`contracts/eigenlayer/core-v1.3.0.json`).
+pub const EIGENLAYER_CORE_JSON: &str =
+    include_str!("../../../contracts/eigenlayer/core-v1.3.0.json");
+
+/// Creation bytecode of one EigenLayer core contract (e.g. `"AllocationManager"`), if present.
+pub fn eigenlayer_core_bytecode(contract: &str) -> Option<alloy_primitives::Bytes> {
+    let doc: serde_json::Value = serde_json::from_str(EIGENLAYER_CORE_JSON).ok()?;
+    let hex = doc["contracts"][contract]["bytecode"].as_str()?;
+    alloy_primitives::hex::decode(hex).ok().map(Into::into)
+}
