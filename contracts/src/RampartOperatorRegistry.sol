@@ -346,8 +346,8 @@ contract RampartOperatorRegistry is IAVSRegistrar, Ownable {
     /// @dev Sums the non-signers' stakes and keys, checking order and membership. Uses one
     /// 256-byte scratch buffer `acc ‖ pk`: each key is copied from calldata into the second
     /// half, hashed there, and added into the first half by G1ADD in place (acc starts as the
-    /// identity). Keys reaching G1ADD are registered, hence subgroup-checked at registration;
-    /// G1ADD itself rejects malformed or off-curve input.
+    /// identity). Membership is checked before the addition, so only registered keys (validated
+    /// and subgroup-checked by their PoP at registration) reach G1ADD.
     function _nonSigners(
         uint32 operatorSetId,
         uint32 referenceBlock,
@@ -369,14 +369,17 @@ contract RampartOperatorRegistry is IAVSRegistrar, Ownable {
                 let pk := add(sum, 0x80)
                 calldatacopy(pk, add(pubkeys.offset, shl(7, i)), 0x80)
                 keyHash := keccak256(pk, 0x80)
-                ok := and(ok, staticcall(gas(), 0x0b, sum, 0x100, sum, 0x80))
-                ok := and(ok, eq(returndatasize(), 0x80))
             }
             if (i != 0 && keyHash <= keyHashes[i - 1]) revert NonSignersNotSorted();
             keyHashes[i] = keyHash;
             StakeUpdate memory entry = _stakeEntryAt(operatorSetId, keyHash, referenceBlock);
             if (!entry.registered) revert NonSignerNotRegistered(keyHash);
             stake += entry.stake;
+            // Only registered (hence valid) keys reach the precompile.
+            assembly ("memory-safe") {
+                ok := and(ok, staticcall(gas(), 0x0b, sum, 0x100, sum, 0x80))
+                ok := and(ok, eq(returndatasize(), 0x80))
+            }
         }
         if (!ok) revert BLS12381.PrecompileFailed(address(0x0b));
     }

@@ -123,6 +123,18 @@ contract AttestationCenterTest is RampartTestBase {
         center.submitCertificate(c, ref, nonSigners, agg);
     }
 
+    function test_malformedNonSignerIsRefusedCleanly() public {
+        Checkpoint memory c = checkpointFor(0, keccak256("root"));
+        (, BLS12381.G2Point memory agg) = certificateInputs(c, 0);
+        BLS12381.G1Point[] memory nonSigners = new BLS12381.G1Point[](1);
+        nonSigners[0] = BLS12381.G1Point(1, 2, 3, 4); // not a curve point
+        bytes32 kh = keyHash(nonSigners[0]);
+        vm.expectRevert(
+            abi.encodeWithSelector(RampartOperatorRegistry.NonSignerNotRegistered.selector, kh)
+        );
+        center.submitCertificate(c, ref, nonSigners, agg);
+    }
+
     function test_deregisteredOperatorStillCountsAtOldReference() public {
         uint32 oldRef = ref;
         deregister(operators[3].addr);
