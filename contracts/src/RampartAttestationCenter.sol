@@ -89,7 +89,7 @@ contract RampartAttestationCenter is Ownable {
     error ReferenceBlockNotInPast(uint32 referenceBlock);
     error ReferenceBlockTooOld(uint32 referenceBlock);
     error AlreadyCertified(uint64 rollupId, uint64 batchIndex);
-    error InsufficientStake(uint96 signedStake, uint96 totalStake);
+    error InsufficientSignedStake(uint96 signedStake, uint96 totalStake);
     error InvalidSignature();
 
     /// @param registry_ The operator registry.
@@ -196,7 +196,7 @@ contract RampartAttestationCenter is Ownable {
         if (
             s.totalStake == 0
                 || uint256(s.signedStake) * BPS < uint256(s.totalStake) * rollup_.thresholdBps
-        ) revert InsufficientStake(s.signedStake, s.totalStake);
+        ) revert InsufficientSignedStake(s.signedStake, s.totalStake);
 
         bytes32 structHash = RampartDigests.hash(checkpoint);
         bytes32 digest = RampartDigests.toTypedDataHash(

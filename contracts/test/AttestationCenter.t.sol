@@ -61,7 +61,7 @@ contract AttestationCenterTest is RampartTestBase {
             certificateInputs(c, (1 << 1) | (1 << 3));
         vm.expectRevert(
             abi.encodeWithSelector(
-                RampartAttestationCenter.InsufficientStake.selector, 2 * STAKE, 4 * STAKE
+                RampartAttestationCenter.InsufficientSignedStake.selector, 2 * STAKE, 4 * STAKE
             )
         );
         center.submitCertificate(c, ref, nonSigners, agg);
@@ -77,7 +77,7 @@ contract AttestationCenterTest is RampartTestBase {
         if (signed * 10_000 < 4 * STAKE * THRESHOLD_BPS) {
             vm.expectRevert(
                 abi.encodeWithSelector(
-                    RampartAttestationCenter.InsufficientStake.selector, signed, 4 * STAKE
+                    RampartAttestationCenter.InsufficientSignedStake.selector, signed, 4 * STAKE
                 )
             );
         }

@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.30;
 
+import {
+    IAllocationManagerErrors,
+    IDelegationManagerErrors,
+    IPermissionControllerErrors,
+    IStrategyManagerErrors
+} from "./IEigenLayerErrors.sol";
+
 // The parts of EigenLayer core v1.3.0 (the slashing / operator-sets release) that Rampart
 // calls. Signatures match the deployed contracts exactly; only what we use is declared.
 
@@ -42,6 +49,12 @@ interface IAllocationManagerTypes {
         uint64[] newMagnitudes;
     }
 
+    struct Allocation {
+        uint64 currentMagnitude;
+        int128 pendingDiff;
+        uint32 effectBlock;
+    }
+
     struct SlashingParams {
         address operator;
         uint32 operatorSetId;
@@ -52,7 +65,7 @@ interface IAllocationManagerTypes {
 }
 
 /// @notice EigenLayer v1.3.0 AllocationManager (subset).
-interface IAllocationManager is IAllocationManagerTypes {
+interface IAllocationManager is IAllocationManagerTypes, IAllocationManagerErrors {
     function updateAVSMetadataURI(address avs, string calldata metadataURI) external;
     function setAVSRegistrar(address avs, address registrar) external;
     function createOperatorSets(address avs, CreateSetParams[] calldata params) external;
@@ -91,6 +104,14 @@ interface IAllocationManager is IAllocationManagerTypes {
     function getAllocationDelay(address operator) external view returns (bool, uint32);
     function getMaxMagnitude(address operator, IStrategy strategy) external view returns (uint64);
     function getAVSRegistrar(address avs) external view returns (address);
+    function getAllocation(address operator, OperatorSet memory operatorSet, IStrategy strategy)
+        external
+        view
+        returns (Allocation memory);
+    function getAllocatableMagnitude(address operator, IStrategy strategy)
+        external
+        view
+        returns (uint64);
     function ALLOCATION_CONFIGURATION_DELAY() external view returns (uint32);
 }
 
@@ -108,7 +129,7 @@ interface IAVSRegistrar {
 }
 
 /// @notice EigenLayer v1.3.0 PermissionController (subset).
-interface IPermissionController {
+interface IPermissionController is IPermissionControllerErrors {
     function setAppointee(address account, address appointee, address target, bytes4 selector)
         external;
     function canCall(address account, address caller, address target, bytes4 selector)
@@ -117,7 +138,7 @@ interface IPermissionController {
 }
 
 /// @notice EigenLayer v1.3.0 DelegationManager (subset).
-interface IDelegationManager {
+interface IDelegationManager is IDelegationManagerErrors {
     struct SignatureWithExpiry {
         bytes signature;
         uint256 expiry;
@@ -139,7 +160,7 @@ interface IDelegationManager {
 }
 
 /// @notice EigenLayer v1.3.0 StrategyManager (subset).
-interface IStrategyManager {
+interface IStrategyManager is IStrategyManagerErrors {
     function depositIntoStrategy(IStrategy strategy, address token, uint256 amount)
         external
         returns (uint256 depositShares);

@@ -10,11 +10,14 @@
 #![allow(missing_docs, clippy::too_many_arguments)]
 
 /// Each contract's bindings live in their own module, since contracts share library type
-/// names (`BLS12381.G1Point`, `Checkpoint`, …).
+/// names (`BLS12381.G1Point`, `Checkpoint`, …). Items in braces after an entry are added to its
+/// module (for file-level structs that alloy places in the interface but that a library module
+/// of the same ABI also refers to).
 macro_rules! bindings {
-    ($($module:ident => $name:ident),* $(,)?) => {$(
+    ($($module:ident => $name:ident $({ $($extra:item)* })?),* $(,)?) => {$(
         #[doc = concat!("Bindings of `", stringify!($name), "`.")]
         pub mod $module {
+            $($($extra)*)?
             alloy_sol_types::sol!(
                 #[sol(rpc)]
                 #[derive(Debug, PartialEq, Eq)]
@@ -38,6 +41,15 @@ bindings! {
     proxy_admin => ProxyAdmin,
     transparent_proxy => TransparentUpgradeableProxy,
     upgradeable_beacon => UpgradeableBeacon,
+    allocation_manager => IAllocationManager {
+        // `OperatorSet` is file-level in Solidity; `IAllocationManagerTypes.AllocateParams`
+        // refers to it from its own (library) module, which sees this module's names.
+        pub use self::IAllocationManager::OperatorSet;
+    },
+    delegation_manager => IDelegationManager,
+    strategy_manager => IStrategyManager,
+    permission_controller => IPermissionController,
+    strategy => IStrategy,
 }
 
 /// The committed EigenLayer core v1.3.0 creation bytecode (`contracts/eigenlayer/core-v1.3.0.json`).
