@@ -1,0 +1,16 @@
+//! Rampart on a chain of your own.
+//!
+//! - [`deploy`](mod@deploy): EigenLayer core v1.3.0 from the `eigen-utils` 2.0.0 bytecode behind
+//!   OpenZeppelin 4.9.6 proxies, our PauserRegistry, token and strategy, then Rampart's contracts,
+//!   wired together (registrar, operator set, slasher, stake configuration) — or only Rampart's
+//!   contracts on top of an existing EigenLayer deployment;
+//! - [`network`]: the whole local system for `rampart devnet` — anvil, the deployment, N
+//!   operators with keys and configs in a data directory, onboarded through EigenLayer.
+
+pub mod deploy;
+mod error;
+pub mod network;
+
+pub use deploy::{DeployConfig, Deployed, deploy};
+pub use error::{Error, Result};
+pub use network::{Network, NetworkConfig, Progress};
