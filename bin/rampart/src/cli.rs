@@ -17,6 +17,55 @@ pub(crate) enum Command {
     /// Create and use BLS keys (EIP-2335 keystores).
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Onboard an operator through EigenLayer into Rampart, and inspect or undo it.
+    #[command(subcommand)]
+    Operator(OperatorCommand),
+    /// Run a complete local network: anvil, real EigenLayer core, Rampart, operators.
+    Devnet(DevnetArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum OperatorCommand {
+    /// Register in EigenLayer (if needed), allocate to the Rampart operator set and register
+    /// the BLS key with a proof of possession. Idempotent: re-running reports the state.
+    Register(OperatorConfigArgs),
+    /// Show registration, key, stake and operator set.
+    Status(OperatorStatusArgs),
+    /// Leave the Rampart operator set.
+    Deregister(OperatorConfigArgs),
+}
+
+/// The operator's configuration file.
+#[derive(Debug, Args)]
+pub(crate) struct OperatorConfigArgs {
+    /// Operator configuration (TOML).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct OperatorStatusArgs {
+    #[command(flatten)]
+    pub(crate) config: OperatorConfigArgs,
+    /// Print the status as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DevnetArgs {
+    /// Number of operators to create and register.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=128))]
+    pub(crate) operators: u32,
+    /// Directory for keys, configs and the deployment file (created; reused if it exists).
+    #[arg(long, value_name = "DIR", default_value = ".devnet")]
+    pub(crate) data_dir: PathBuf,
+    /// L1 (anvil) RPC port.
+    #[arg(long, default_value_t = 8545)]
+    pub(crate) port: u16,
+    /// Start, print the summary and `ready`, then stop instead of running until Ctrl-C.
+    #[arg(long, hide = true)]
+    pub(crate) exit_when_ready: bool,
 }
 
 #[derive(Debug, Subcommand)]

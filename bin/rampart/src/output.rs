@@ -3,14 +3,16 @@
 
 use std::process::ExitCode;
 
-/// Prints a line of command output.
+/// Prints a line of command output. A closed stdout (e.g. `rampart devnet | head`) is not an
+/// error worth dying for: the line is dropped.
 pub(crate) fn line(text: impl std::fmt::Display) {
-    println!("{text}");
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
 /// Prints a value as pretty JSON.
 pub(crate) fn json(value: &serde_json::Value) {
-    println!("{}", serde_json::to_string_pretty(value).expect("JSON values serialize"));
+    line(serde_json::to_string_pretty(value).expect("JSON values serialize"));
 }
 
 /// Reports a failed command as one line, `error: <cause chain>`, and exit code 1.

@@ -1,6 +1,8 @@
 //! Subcommands, one file each.
 
+mod devnet;
 mod keys;
+mod operator;
 
 use crate::cli::{Cli, Command};
 
@@ -8,5 +10,7 @@ use crate::cli::{Cli, Command};
 pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Keys(cmd) => keys::run(cmd),
+        Command::Operator(cmd) => operator::run(cmd),
+        Command::Devnet(args) => devnet::run(args),
     }
 }

@@ -1,5 +1,7 @@
-//! End-to-end tests of the `rampart` binary's key commands, including every kind of bad input:
-//! each must fail with exactly one line on stderr and a non-zero exit, never a panic.
+//! End-to-end tests of the `rampart` binary. Key commands: every kind of bad input must fail
+//! with exactly one line on stderr and a non-zero exit, never a panic.
+
+mod devnet;
 
 use alloy_primitives::{Address, B256};
 use rampart_crypto::{PublicKey, Signature};
