@@ -49,17 +49,10 @@ where
     D: CallDecoder + Clone,
 {
     let replay = call.clone();
+    let provider = call.provider.clone();
     let pending = call.send().await.map_err(|e| call_error(action, e))?;
     let tx = *pending.tx_hash();
-    let receipt =
-        pending.with_timeout(Some(RECEIPT_TIMEOUT)).get_receipt().await.map_err(|e| match e {
-            alloy::providers::PendingTransactionError::TxWatcher(_) => Error::Timeout {
-                action: action.to_string(),
-                tx,
-                seconds: RECEIPT_TIMEOUT.as_secs(),
-            },
-            other => Error::Rpc { action: action.to_string(), message: other.to_string() },
-        })?;
+    let receipt = wait_receipt(&provider, action, tx).await?;
     if !receipt.status() {
         let parent = receipt.block_number.unwrap_or_default().saturating_sub(1);
         let reason = match replay.block(parent.into()).call_raw().await {
@@ -75,6 +68,35 @@ where
         });
     }
     Ok(receipt)
+}
+
+/// Polls `eth_getTransactionReceipt` until the receipt exists (every 10 ms on loopback, else
+/// every 2 s, as the client's poll interval says) or [`RECEIPT_TIMEOUT`] passes.
+///
+/// Deliberately not alloy's block-heartbeat watcher: on an instantly mining node the block can
+/// land before the watcher starts, and the watcher then waits until its timeout.
+pub async fn wait_receipt<P: Provider>(
+    provider: &P,
+    action: &str,
+    tx: alloy::primitives::TxHash,
+) -> Result<TransactionReceipt> {
+    let interval = provider.client().poll_interval();
+    let deadline = tokio::time::Instant::now() + RECEIPT_TIMEOUT;
+    loop {
+        match provider.get_transaction_receipt(tx).await {
+            Ok(Some(receipt)) => return Ok(receipt),
+            Ok(None) => {}
+            Err(e) => return Err(rpc_error(action, e)),
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(Error::Timeout {
+                action: action.to_string(),
+                tx,
+                seconds: RECEIPT_TIMEOUT.as_secs(),
+            });
+        }
+        tokio::time::sleep(interval).await;
+    }
 }
 
 /// Reads a contract view, decoding reverts.

@@ -145,8 +145,12 @@ async fn create(
     let tx = TransactionRequest::default().with_deploy_code(input);
     let pending =
         provider.send_transaction(tx).await.map_err(|e| rpc_error(&format!("deploy {name}"), e))?;
-    let receipt =
-        pending.get_receipt().await.map_err(|e| rpc_error(&format!("deploy {name}"), e))?;
+    let receipt = rampart_chain::provider::wait_receipt(
+        provider,
+        &format!("deploy {name}"),
+        *pending.tx_hash(),
+    )
+    .await?;
     let address = tally.add(&receipt);
     if !receipt.status() || address.is_zero() {
         return Err(Error::Deploy(name, "creation failed".into()));

@@ -14,6 +14,13 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
             port: args.port,
             ..Default::default()
         };
+        // One listener for the whole run: tokio keeps SIGINT/SIGTERM handled once a listener
+        // existed, so a signal arriving between two short-lived listeners would be lost.
+        let (stop_tx, mut stop) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            let _ = stop_tx.send(true);
+        });
         let mut progress = |p: Progress| match p {
             Progress::Step { index, total, label } => {
                 output::line(format_args!("[{index}/{total}] {label} ..."))
@@ -24,7 +31,7 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
         };
         let network = tokio::select! {
             network = Network::start(&config, &mut progress) => network?,
-            () = shutdown_signal() => {
+            _ = stop.wait_for(|stopped| *stopped) => {
                 output::line("interrupted while starting; stopped");
                 return Ok(());
             }
@@ -39,7 +46,7 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
         if args.exit_when_ready {
             return Ok(());
         }
-        shutdown_signal().await;
+        let _ = stop.wait_for(|stopped| *stopped).await;
         output::line("stopping: anvil and every devnet process");
         drop(network);
         Ok(())
