@@ -65,8 +65,11 @@ contract RampartAttestationCenter is Ownable {
     event BatcherUpdated(uint64 indexed rollupId, address batcher);
     /// @notice The certificate reference-age window changed.
     event MaxReferenceAgeUpdated(uint32 maxReferenceAge);
-    /// @notice A batch was committed on L1.
-    event BatchCommitted(uint64 indexed rollupId, uint64 indexed batchIndex, bytes32 commitment);
+    /// @notice A batch was committed on L1. `l2BlockNumber` is the batch's last L2 block: the
+    /// block whose state operators attest (for EVM rollups, read from their own L2 node).
+    event BatchCommitted(
+        uint64 indexed rollupId, uint64 indexed batchIndex, uint64 l2BlockNumber, bytes32 commitment
+    );
     /// @notice A certificate was accepted. Carries everything a watcher needs to check it and to
     /// build slashing evidence against its signers.
     event CertificateSubmitted(
@@ -143,8 +146,14 @@ contract RampartAttestationCenter is Ownable {
         return _rollup(rollupId);
     }
 
-    /// @notice The batcher commits the next batch of its rollup.
-    function commitBatch(uint64 rollupId, uint64 batchIndex, bytes32 commitment) external {
+    /// @notice The batcher commits the next batch of its rollup, ending at L2 block
+    /// `l2BlockNumber`.
+    function commitBatch(
+        uint64 rollupId,
+        uint64 batchIndex,
+        uint64 l2BlockNumber,
+        bytes32 commitment
+    ) external {
         Rollup storage rollup_ = _rollup(rollupId);
         if (msg.sender != rollup_.batcher) revert OnlyBatcher();
         if (batchIndex != rollup_.nextBatchIndex) revert BatchOutOfOrder(rollup_.nextBatchIndex);
@@ -153,7 +162,7 @@ contract RampartAttestationCenter is Ownable {
         // forge-lint: disable-next-line(unsafe-typecast)
         rollup_.nextBatchIndex = uint48(batchIndex + 1);
         batchCommitment[rollupId][batchIndex] = commitment;
-        emit BatchCommitted(rollupId, batchIndex, commitment);
+        emit BatchCommitted(rollupId, batchIndex, l2BlockNumber, commitment);
     }
 
     // ---------------------------------------------------------------- certificates

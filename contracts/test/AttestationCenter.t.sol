@@ -262,11 +262,11 @@ contract AttestationCenterTest is RampartTestBase {
 
     function test_batchesAreCommittedInOrderByTheBatcher() public {
         vm.expectRevert(RampartAttestationCenter.OnlyBatcher.selector);
-        center.commitBatch(rollupId, 1, bytes32(uint256(1)));
+        center.commitBatch(rollupId, 1, 1001, bytes32(uint256(1)));
         vm.prank(batcher);
         vm.expectRevert(
             abi.encodeWithSelector(RampartAttestationCenter.BatchOutOfOrder.selector, 1)
         );
-        center.commitBatch(rollupId, 5, bytes32(uint256(1)));
+        center.commitBatch(rollupId, 5, 1005, bytes32(uint256(1)));
     }
 }

@@ -171,7 +171,9 @@ abstract contract RampartTestBase is EigenLayerDeployer {
 
     function commit(uint64 batchIndex) internal {
         vm.prank(batcher);
-        center.commitBatch(rollupId, batchIndex, keccak256(abi.encode("batch", batchIndex)));
+        center.commitBatch(
+            rollupId, batchIndex, 1000 + batchIndex, keccak256(abi.encode("batch", batchIndex))
+        );
     }
 
     function checkpointFor(uint64 batchIndex, bytes32 stateRoot)

@@ -114,7 +114,7 @@ async fn equivocation_is_slashed_through_allocation_manager_by_the_wad() {
         equivocationWad: wad,
     };
     send("register rollup", center.registerRollup(params)).await.unwrap();
-    send("commit batch", center.commitBatch(1, 0, B256::repeat_byte(7))).await.unwrap();
+    send("commit batch", center.commitBatch(1, 0, 10, B256::repeat_byte(7))).await.unwrap();
 
     let domain = Domain::new(d.chain_id, d.rampart.attestation_center);
     let a = Checkpoint {
