@@ -38,6 +38,38 @@
 //! stake = "100000000000000000000"
 //! # Pass EigenLayer's delays with anvil_mine instead of stopping to wait. Default true.
 //! mine_blocks = true
+//!
+//! # The daemon (`rampart operator run`).
+//! [daemon]
+//! # Slashing-protection database, outbox and L1 cursor live here. Default "data".
+//! data_dir = "data"
+//! # Slashing-protection database: "" for a SQLite file `protection.sqlite` in data_dir, or a
+//! # postgres:// URL. Default "".
+//! protection_db = ""
+//! # Aggregators that receive every signed attestation (base URLs). Default [].
+//! aggregators = ["http://127.0.0.1:9300"]
+//! # Listen address of the EigenLayer node API and Prometheus /metrics. Default "127.0.0.1:9101".
+//! node_api = "127.0.0.1:9101"
+//! # Further L1 endpoints, tried when chain.rpc_url fails. Default [].
+//! l1_fallback_urls = []
+//! # L1 blocks to stay behind the head (reorg safety; a reorg deeper than this is still
+//! # detected and re-processed). Default 0.
+//! confirmations = 0
+//! # Poll interval for L1 and L2, in milliseconds. Default 1000.
+//! poll_interval_ms = 1000
+//! # Drop an undelivered attestation from the outbox after this many seconds. Default 3600.
+//! delivery_ttl_secs = 3600
+//!
+//! # One table per rollup this operator attests; batches of other rollups are ignored.
+//! [[rollups]]
+//! # The rollup id in the attestation center. Required.
+//! id = 1
+//! # How the state is re-derived: "evm-rpc" reads the operator's own L2 node. Default "evm-rpc".
+//! source = "evm-rpc"
+//! # The operator's own L2 node. Required.
+//! rpc_url = "http://127.0.0.1:9545"
+//! # Attest only blocks at or below this L2 head: "latest", "safe" or "finalized". Default "safe".
+//! finality = "safe"
 //! ```
 //!
 //! Relative paths are relative to the directory of the configuration file. Plain-text secrets
@@ -81,6 +113,12 @@ pub struct Config {
     /// Devnet conveniences (test stake, mining past delays).
     #[serde(default)]
     pub devnet: Option<DevnetConfig>,
+    /// The daemon's settings.
+    #[serde(default)]
+    pub daemon: DaemonConfig,
+    /// The rollups this operator attests.
+    #[serde(default)]
+    pub rollups: Vec<RollupConfig>,
     /// The file this was read from (empty when parsed from a string).
     #[serde(skip)]
     pub source: PathBuf,
@@ -212,6 +250,102 @@ impl Default for DevnetConfig {
     }
 }
 
+/// `[daemon]`: the long-running operator (`rampart operator run`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DaemonConfig {
+    /// Data directory. Default `data`.
+    #[serde(default = "default_data_dir")]
+    pub data_dir: PathBuf,
+    /// Slashing-protection database URL; empty for SQLite in the data directory. Default "".
+    #[serde(default)]
+    pub protection_db: String,
+    /// Aggregator base URLs. Default none.
+    #[serde(default)]
+    pub aggregators: Vec<String>,
+    /// Node API listen address. Default `127.0.0.1:9101`.
+    #[serde(default = "default_node_api")]
+    pub node_api: String,
+    /// Fallback L1 endpoints. Default none.
+    #[serde(default)]
+    pub l1_fallback_urls: Vec<String>,
+    /// L1 blocks to stay behind the head. Default 0.
+    #[serde(default)]
+    pub confirmations: u64,
+    /// Poll interval in milliseconds. Default 1000.
+    #[serde(default = "default_poll_ms")]
+    pub poll_interval_ms: u64,
+    /// Outbox entry lifetime in seconds. Default 3600.
+    #[serde(default = "default_delivery_ttl")]
+    pub delivery_ttl_secs: u64,
+}
+
+impl Default for DaemonConfig {
+    fn default() -> Self {
+        Self {
+            data_dir: default_data_dir(),
+            protection_db: String::new(),
+            aggregators: Vec::new(),
+            node_api: default_node_api(),
+            l1_fallback_urls: Vec::new(),
+            confirmations: 0,
+            poll_interval_ms: default_poll_ms(),
+            delivery_ttl_secs: default_delivery_ttl(),
+        }
+    }
+}
+
+/// `[[rollups]]`: how one rollup's state is re-derived.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RollupConfig {
+    /// Rollup id in the attestation center.
+    pub id: u64,
+    /// State source kind. Default `evm-rpc`.
+    #[serde(default)]
+    pub source: SourceKind,
+    /// The operator's own L2 node.
+    pub rpc_url: String,
+    /// Finality required of an attested L2 block. Default `safe`.
+    #[serde(default)]
+    pub finality: Finality,
+}
+
+/// How a rollup's state is re-derived.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// The operator's own EVM L2 node (`eth_getBlockByNumber`).
+    #[default]
+    EvmRpc,
+}
+
+/// Which L2 head bounds the blocks an operator attests.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Finality {
+    /// Any block the node has (no reorg protection on L2).
+    Latest,
+    /// Blocks at or below the `safe` head.
+    #[default]
+    Safe,
+    /// Blocks at or below the `finalized` head.
+    Finalized,
+}
+
+fn default_data_dir() -> PathBuf {
+    PathBuf::from("data")
+}
+fn default_node_api() -> String {
+    "127.0.0.1:9101".into()
+}
+fn default_poll_ms() -> u64 {
+    1000
+}
+fn default_delivery_ttl() -> u64 {
+    3600
+}
+
 fn default_rpc_url() -> String {
     "http://127.0.0.1:8545".into()
 }
@@ -328,6 +462,7 @@ impl Config {
         }
         fix(&mut op.bls_keystore);
         fix(&mut op.bls_password_file);
+        fix(&mut self.daemon.data_dir);
     }
 }
 

@@ -115,9 +115,57 @@ pub enum Error {
         /// The latest block.
         current: u64,
     },
+    /// A local file of the daemon (outbox, cursor) could not be read or written.
+    #[error("cannot {what} ({path}): {source}")]
+    Io {
+        /// What was being done.
+        what: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The slashing-protection database failed (or refused to open for this key and chain).
+    #[error("slashing protection: {0}")]
+    Protection(#[from] rampart_slashing::Error),
+    /// The daemon refuses to start for an operator that is not in the Rampart operator set.
+    #[error(
+        "operator {operator} is not registered in Rampart operator set {operator_set} with this BLS key ({pubkey}); run `rampart operator register --config …` first"
+    )]
+    NotRegistered {
+        /// The operator.
+        operator: alloy::primitives::Address,
+        /// The set.
+        operator_set: u32,
+        /// The configured BLS key.
+        pubkey: String,
+    },
+    /// An L2 node could not be read.
+    #[error("rollup {rollup}: L2 node {endpoint}: {message}")]
+    L2 {
+        /// The rollup.
+        rollup: u64,
+        /// The node (scheme and host only).
+        endpoint: String,
+        /// What failed.
+        message: String,
+    },
+    /// The node API could not listen.
+    #[error("node API on {address}: {message}")]
+    NodeApi {
+        /// The address.
+        address: String,
+        /// Why.
+        message: String,
+    },
 }
 
 impl Error {
+    pub(crate) fn io(what: &'static str, path: &std::path::Path, source: std::io::Error) -> Self {
+        Self::Io { what, path: path.to_path_buf(), source }
+    }
+
     pub(crate) fn config(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Self::Config { path: path.into(), message: message.into() }
     }

@@ -10,11 +10,14 @@
 //! Every transaction goes through `rampart_chain::provider::send`, so reverts from EigenLayer
 //! and Rampart come back as readable sentences.
 //!
-//! The daemon (following L1 and rollups, signing behind slashing protection) arrives next.
+//! - [`daemon`]: `rampart operator run` — follows L1, re-derives each batch's state from the
+//!   operator's own L2 node, signs behind slashing protection, delivers to aggregators from a
+//!   durable outbox, and serves the EigenLayer node API and metrics.
 
 mod allocation;
 pub mod config;
 mod context;
+pub mod daemon;
 mod devnet;
 mod eigen;
 mod error;

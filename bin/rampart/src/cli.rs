@@ -33,6 +33,37 @@ pub(crate) enum OperatorCommand {
     Status(OperatorStatusArgs),
     /// Leave the Rampart operator set.
     Deregister(OperatorConfigArgs),
+    /// Run the operator daemon: follow L1, attest committed batches, deliver to aggregators,
+    /// serve the EigenLayer node API and metrics. Stops on Ctrl-C / SIGTERM.
+    Run(OperatorRunArgs),
+}
+
+/// `rampart operator run`. Flags (or their environment variables) override the config file.
+#[derive(Debug, Args)]
+pub(crate) struct OperatorRunArgs {
+    #[command(flatten)]
+    pub(crate) config: OperatorConfigArgs,
+    /// Override `chain.rpc_url`.
+    #[arg(long, env = "RAMPART_L1_RPC_URL", value_name = "URL", help_heading = "Overrides")]
+    pub(crate) l1_rpc_url: Option<String>,
+    /// Override `daemon.data_dir`.
+    #[arg(long, env = "RAMPART_DATA_DIR", value_name = "DIR", help_heading = "Overrides")]
+    pub(crate) data_dir: Option<PathBuf>,
+    /// Override `daemon.node_api` (listen address of the node API and /metrics).
+    #[arg(long, env = "RAMPART_NODE_API", value_name = "ADDR", help_heading = "Overrides")]
+    pub(crate) node_api: Option<String>,
+    /// Override `daemon.protection_db` (slashing-protection database URL).
+    #[arg(long, env = "RAMPART_PROTECTION_DB", value_name = "URL", help_heading = "Overrides")]
+    pub(crate) protection_db: Option<String>,
+    /// Add an aggregator (repeatable; replaces `daemon.aggregators` when given).
+    #[arg(
+        long = "aggregator",
+        env = "RAMPART_AGGREGATORS",
+        value_delimiter = ',',
+        value_name = "URL",
+        help_heading = "Overrides"
+    )]
+    pub(crate) aggregators: Vec<String>,
 }
 
 /// The operator's configuration file.

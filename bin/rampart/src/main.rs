@@ -3,7 +3,9 @@
 
 mod cli;
 mod cmd;
+mod logging;
 mod output;
+mod signals;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -1,6 +1,7 @@
 //! Operator onboarding against a real anvil running EigenLayer core v1.3.0 and Rampart, as
 //! deployed by `rampart_devnet::deploy`.
 
+mod daemon;
 mod fixture;
 
 use alloy::primitives::U256;

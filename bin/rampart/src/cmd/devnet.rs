@@ -14,13 +14,7 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
             port: args.port,
             ..Default::default()
         };
-        // One listener for the whole run: tokio keeps SIGINT/SIGTERM handled once a listener
-        // existed, so a signal arriving between two short-lived listeners would be lost.
-        let (stop_tx, mut stop) = tokio::sync::watch::channel(false);
-        tokio::spawn(async move {
-            shutdown_signal().await;
-            let _ = stop_tx.send(true);
-        });
+        let mut stop = crate::signals::shutdown_channel();
         let mut progress = |p: Progress| match p {
             Progress::Step { index, total, label } => {
                 output::line(format_args!("[{index}/{total}] {label} ..."))
@@ -51,18 +45,6 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
         drop(network);
         Ok(())
     })
-}
-
-/// Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        Ok(term) => term,
-        Err(_) => return std::future::pending().await,
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-    }
 }
 
 fn summary(network: &Network) {

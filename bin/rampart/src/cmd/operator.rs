@@ -1,6 +1,6 @@
 //! `rampart operator …`: EigenLayer onboarding (see the rampart-operator crate).
 
-use crate::cli::{OperatorCommand, OperatorConfigArgs};
+use crate::cli::{OperatorCommand, OperatorConfigArgs, OperatorRunArgs};
 use crate::output;
 use anyhow::Context;
 use rampart_operator::Config;
@@ -27,8 +27,37 @@ pub(crate) fn run(cmd: OperatorCommand) -> anyhow::Result<()> {
             let report = runtime.block_on(rampart_operator::deregister(&config))?;
             output::line(report);
         }
+        OperatorCommand::Run(args) => {
+            let config = overridden(args)?;
+            crate::logging::init();
+            runtime.block_on(async move {
+                let stop = crate::signals::shutdown_channel();
+                rampart_operator::daemon::run(config, crate::signals::stopped(stop)).await
+            })?;
+        }
     }
     Ok(())
+}
+
+/// The config file with the command line's (and environment's) overrides applied.
+fn overridden(args: OperatorRunArgs) -> anyhow::Result<Config> {
+    let mut config = load(&args.config)?;
+    if let Some(url) = args.l1_rpc_url {
+        config.chain.rpc_url = url;
+    }
+    if let Some(dir) = args.data_dir {
+        config.daemon.data_dir = dir;
+    }
+    if let Some(addr) = args.node_api {
+        config.daemon.node_api = addr;
+    }
+    if let Some(url) = args.protection_db {
+        config.daemon.protection_db = url;
+    }
+    if !args.aggregators.is_empty() {
+        config.daemon.aggregators = args.aggregators;
+    }
+    Ok(config)
 }
 
 fn load(args: &OperatorConfigArgs) -> anyhow::Result<Config> {
