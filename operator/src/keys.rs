@@ -61,7 +61,7 @@ pub(crate) fn load(config: &Config) -> Result<OperatorKeys> {
     Ok(OperatorKeys { signer, bls, warnings })
 }
 
-fn load_bls(
+pub(crate) fn load_bls(
     keystore: &Path,
     password_file: &Path,
     warnings: &mut Vec<String>,

@@ -22,6 +22,35 @@ pub(crate) enum Command {
     Operator(OperatorCommand),
     /// Run a complete local network: anvil, real EigenLayer core, Rampart, operators.
     Devnet(DevnetArgs),
+    /// Move slashing-protection history between databases (EIP-3076-style interchange JSON).
+    #[command(subcommand)]
+    SlashingProtection(SlashingProtectionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SlashingProtectionCommand {
+    /// Write every checkpoint this operator's key signed as interchange JSON.
+    Export(ProtectionExportArgs),
+    /// Merge an interchange file into the database (never lowers protection).
+    Import(ProtectionImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ProtectionExportArgs {
+    #[command(flatten)]
+    pub(crate) config: OperatorConfigArgs,
+    /// Write here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ProtectionImportArgs {
+    #[command(flatten)]
+    pub(crate) config: OperatorConfigArgs,
+    /// The interchange file.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) file: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

@@ -201,6 +201,37 @@ pub async fn start(config: Config) -> Result<Daemon> {
     Ok(Daemon { node_api, stop, task })
 }
 
+/// The slashing-protection database URL: `daemon.protection_db`, or SQLite in the data
+/// directory.
+pub fn protection_url(config: &Config) -> String {
+    if config.daemon.protection_db.trim().is_empty() {
+        format!("sqlite://{}", config.daemon.data_dir.join("protection.sqlite").display())
+    } else {
+        config.daemon.protection_db.clone()
+    }
+}
+
+/// Opens the operator's slashing-protection database (for `rampart slashing-protection`):
+/// the identity comes from the deployment file and the BLS keystore, without any RPC.
+pub async fn open_protection(config: &Config) -> Result<SlashingProtection> {
+    let deployment =
+        Deployment::load(&config.chain.deployment).map_err(|e| Error::Deployment(e.to_string()))?;
+    let mut warnings = Vec::new();
+    let bls = crate::keys::load_bls(
+        &config.operator.bls_keystore,
+        &config.operator.bls_password_file,
+        &mut warnings,
+    )?;
+    let identity = Identity {
+        chain_id: deployment.chain_id,
+        attestation_center: deployment.rampart.attestation_center,
+        pubkey: bls.public_key(),
+    };
+    std::fs::create_dir_all(&config.daemon.data_dir)
+        .map_err(|e| Error::io("create the data directory", &config.daemon.data_dir, e))?;
+    Ok(SlashingProtection::open(&protection_url(config), identity).await?)
+}
+
 /// Runs until `shutdown` resolves (SIGINT/SIGTERM in the CLI), then stops gracefully.
 pub async fn run(config: Config, shutdown: impl std::future::Future<Output = ()>) -> Result<()> {
     let daemon = start(config).await?;

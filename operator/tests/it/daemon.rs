@@ -198,3 +198,106 @@ async fn refuses_to_start_unregistered() {
     assert!(matches!(err, Error::NotRegistered { .. }), "{err}");
     assert!(err.to_string().contains("rampart operator register"), "{err}");
 }
+
+/// A TCP proxy in front of a node, which the test can cut and restore on the same port.
+struct Proxy {
+    port: u16,
+    target: std::net::SocketAddr,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Proxy {
+    async fn start(target: &str) -> Self {
+        let target: std::net::SocketAddr = target.trim_start_matches("http://").parse().unwrap();
+        let mut proxy = Self { port: 0, target, task: None };
+        proxy.up().await;
+        proxy
+    }
+
+    async fn up(&mut self) {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port)).await.unwrap();
+        self.port = listener.local_addr().unwrap().port();
+        let target = self.target;
+        self.task = Some(tokio::spawn(async move {
+            let mut connections = tokio::task::JoinSet::new();
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                connections.spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        }));
+    }
+
+    /// Drops the listener and every open connection.
+    fn down(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+#[tokio::test]
+async fn l1_rpc_down_then_up_recovers_without_restart() {
+    let s = setup().await;
+    let mut proxy = Proxy::start(&s.net.anvil.endpoint()).await;
+    let text =
+        std::fs::read_to_string(&s.config).unwrap().replace(&s.net.anvil.endpoint(), &proxy.url());
+    std::fs::write(&s.config, text).unwrap();
+
+    let d = daemon::start(Config::load(&s.config).unwrap()).await.unwrap();
+    s.commit(0, 3).await;
+    wait_for("the first attestation", || s.got().len() == 1).await;
+
+    proxy.down();
+    s.commit(1, 5).await; // straight to anvil: the daemon cannot see it
+    let l1_health = format!("http://{}/eigen/node/services/l1/health", d.node_api);
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while client.get(&l1_health).send().await.unwrap().status() != 503 {
+        assert!(Instant::now() < deadline, "L1 never reported down");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(s.got().len(), 1);
+
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    proxy.up().await;
+    wait_for("the attestation after L1 came back", || s.got().len() == 2).await;
+    assert_eq!(client.get(&l1_health).send().await.unwrap().status(), 200);
+    s.check().await;
+    d.shutdown().await.unwrap();
+}
+
+/// Latency from a batch's commit receipt on L1 to its attestation at the aggregator (50 ms
+/// poll, loopback). Printed for docs/benchmarks.md, not asserted beyond a hang guard.
+#[tokio::test]
+async fn delivery_latency_p50_p99() {
+    let s = setup().await;
+    let d = daemon::start(Config::load(&s.config).unwrap()).await.unwrap();
+    let l2 = connect(&s.l2.endpoint(), None).unwrap();
+    let mut samples = Vec::new();
+    for batch in 0..30u64 {
+        l2.raw_request::<_, ()>("anvil_mine".into(), (U256::from(1),)).await.unwrap();
+        let head = l2.get_block_number().await.unwrap();
+        s.commit(batch, head).await;
+        let t0 = Instant::now();
+        wait_for("the attestation", || s.got().len() == batch as usize + 1).await;
+        samples.push(t0.elapsed());
+    }
+    samples.sort();
+    let p = |q: f64| samples[((samples.len() as f64 - 1.0) * q).round() as usize];
+    eprintln!(
+        "commit → delivered over {} batches: p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
+        samples.len(),
+        p(0.5).as_secs_f64() * 1e3,
+        p(0.99).as_secs_f64() * 1e3,
+        samples.last().unwrap().as_secs_f64() * 1e3
+    );
+    s.check().await;
+    d.shutdown().await.unwrap();
+}

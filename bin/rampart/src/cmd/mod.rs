@@ -3,6 +3,7 @@
 mod devnet;
 mod keys;
 mod operator;
+mod slashing_protection;
 
 use crate::cli::{Cli, Command};
 
@@ -12,5 +13,6 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Keys(cmd) => keys::run(cmd),
         Command::Operator(cmd) => operator::run(cmd),
         Command::Devnet(args) => devnet::run(args),
+        Command::SlashingProtection(cmd) => slashing_protection::run(cmd),
     }
 }

@@ -3,6 +3,7 @@
 
 mod crash;
 mod devnet;
+mod protection;
 
 use alloy_primitives::{Address, B256};
 use rampart_crypto::{PublicKey, Signature};
