@@ -43,20 +43,12 @@ async fn main() {
     let network = Network::start(&config, &mut |_| {}).await.unwrap();
     let l2 = Anvil::spawn(&AnvilOptions { chain_id: 903, ..Default::default() }).unwrap();
     let l2p = connect(&l2.endpoint(), None).unwrap();
+    network.register_rollup(6667, U256::from(10u64).pow(U256::from(17))).await.unwrap();
     let key = network.deployer_key();
-    let me = PrivateKeySigner::from_bytes(&key).unwrap().address();
     let deployer =
         connect(&network.rpc_url(), Some(PrivateKeySigner::from_bytes(&key).unwrap())).unwrap();
     let center =
         RampartAttestationCenter::new(network.deployment.rampart.attestation_center, deployer);
-    let params = RampartAttestationCenter::RollupParams {
-        owner: me,
-        batcher: me,
-        operatorSetId: network.deployment.operator_set_id,
-        thresholdBps: 6667,
-        equivocationWad: U256::from(10u64).pow(U256::from(17)),
-    };
-    send("register rollup", center.registerRollup(params)).await.unwrap();
 
     let cfg = network.operators[0].config.clone();
     let mut text = std::fs::read_to_string(&cfg).unwrap();

@@ -13,7 +13,7 @@ use alloy::providers::{DynProvider, Provider};
 use alloy_signer_local::PrivateKeySigner;
 use rampart_chain::Deployment;
 use rampart_chain::anvil::{Anvil, AnvilOptions};
-use rampart_chain::provider::{connect, rpc_error};
+use rampart_chain::provider::{connect, rpc_error, send};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -171,6 +171,30 @@ impl Network {
     /// The L1 JSON-RPC endpoint.
     pub fn rpc_url(&self) -> String {
         self.anvil.endpoint()
+    }
+
+    /// Registers a rollup served by the Rampart operator set, with the deployer (governance) as
+    /// its owner and batcher; returns its id. `threshold_bps` is the share of stake that must
+    /// sign, `equivocation_wad` the share of an equivocator's stake slashed.
+    pub async fn register_rollup(&self, threshold_bps: u16, equivocation_wad: U256) -> Result<u64> {
+        let signer = PrivateKeySigner::from_bytes(&self.deployer_key())
+            .map_err(|e| Error::Deploy("deployer key", e.to_string()))?;
+        let me = signer.address();
+        let provider = connect(&self.rpc_url(), Some(signer))?;
+        let center = rampart_contracts::attestation_center::RampartAttestationCenter::new(
+            self.deployment.rampart.attestation_center,
+            provider,
+        );
+        let params =
+            rampart_contracts::attestation_center::RampartAttestationCenter::RollupParams {
+                owner: me,
+                batcher: me,
+                operatorSetId: self.deployment.operator_set_id,
+                thresholdBps: threshold_bps,
+                equivocationWad: equivocation_wad,
+            };
+        send("register rollup", center.registerRollup(params)).await?;
+        Ok(rampart_chain::provider::read("rollup count", center.rollupCount()).await?)
     }
 
     /// The deployer's private key (anvil's first dev account), which owns governance of every

@@ -98,7 +98,7 @@ impl Delivery {
                 Sent::Refused(why) => {
                     self.metrics.delivery_failures.increment(1);
                     self.health.up(&service); // reachable; it just refused this one
-                    tracing::error!(target: "rampart::delivery", aggregator = %label(aggregator), reason = %why,
+                    tracing::error!(target: "rampart::delivery", aggregator = %super::rpc::label(aggregator), reason = %why,
                         rollup = a.checkpoint.rollup_id.0, batch = a.checkpoint.batch_index,
                         "aggregator refused the attestation; not retrying");
                     self.backoff.remove(&key);
@@ -109,7 +109,7 @@ impl Delivery {
                     self.health.down(&service, why.clone());
                     let attempts = self.backoff.get(&key).map_or(0, |(n, _)| *n) + 1;
                     let delay = backoff(attempts);
-                    tracing::warn!(target: "rampart::delivery", aggregator = %label(aggregator), error = %why,
+                    tracing::warn!(target: "rampart::delivery", aggregator = %super::rpc::label(aggregator), error = %why,
                         retry_in_ms = delay.as_millis() as u64, "delivery failed; will retry");
                     self.backoff.insert(key, (attempts, Instant::now() + delay));
                 }
@@ -164,13 +164,6 @@ fn traceparent(digest: &[u8; 32]) -> String {
     )
 }
 
-/// An aggregator URL without path or query (where credentials may hide).
-fn label(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("").rsplit('@').next().unwrap_or("");
-    if scheme.is_empty() { host.to_string() } else { format!("{scheme}://{host}") }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +191,9 @@ mod tests {
 
     #[test]
     fn labels_hide_paths_and_credentials() {
-        assert_eq!(label("https://user:key@agg.example/v1?token=x"), "https://agg.example");
+        assert_eq!(
+            super::super::rpc::label("https://user:key@agg.example/v1?token=x"),
+            "https://agg.example"
+        );
     }
 }

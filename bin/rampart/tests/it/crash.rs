@@ -78,17 +78,10 @@ fn sigkill_at_random_points_never_double_signs_nor_loses_a_signature() {
     )
     .unwrap();
     let center = RampartAttestationCenter::new(d.rampart.attestation_center, deployer.clone());
-    let me = PrivateKeySigner::from_bytes(&network.deployer_key()).unwrap().address();
-    runtime.block_on(async {
-        let params = RampartAttestationCenter::RollupParams {
-            owner: me,
-            batcher: me,
-            operatorSetId: d.operator_set_id,
-            thresholdBps: 6667,
-            equivocationWad: U256::from(10u64).pow(U256::from(17)),
-        };
-        send("register rollup", center.registerRollup(params)).await.unwrap();
-    });
+    let rollup = runtime
+        .block_on(network.register_rollup(6667, U256::from(10u64).pow(U256::from(17))))
+        .unwrap();
+    assert_eq!(rollup, 1);
 
     let config = network.operators[0].config.clone();
     let op_dir = config.parent().unwrap().to_path_buf();

@@ -106,14 +106,7 @@ async fn equivocation_is_slashed_through_allocation_manager_by_the_wad() {
     let provider = deployer(&network);
     let center = RampartAttestationCenter::new(d.rampart.attestation_center, provider.clone());
     let wad = U256::from(25u64) * U256::from(10u64).pow(U256::from(16)); // 25%
-    let params = RampartAttestationCenter::RollupParams {
-        owner: provider.get_accounts().await.unwrap()[0],
-        batcher: provider.get_accounts().await.unwrap()[0],
-        operatorSetId: d.operator_set_id,
-        thresholdBps: 6667,
-        equivocationWad: wad,
-    };
-    send("register rollup", center.registerRollup(params)).await.unwrap();
+    assert_eq!(network.register_rollup(6667, wad).await.unwrap(), 1);
     send("commit batch", center.commitBatch(1, 0, 10, B256::repeat_byte(7))).await.unwrap();
 
     let domain = Domain::new(d.chain_id, d.rampart.attestation_center);
