@@ -136,7 +136,7 @@ pub async fn start(config: Config) -> Result<Daemon> {
     for (i, aggregator) in config.daemon.aggregators.iter().enumerate() {
         health.declare(
             &format!("aggregator-{i}"),
-            &format!("aggregator {}", rpc::label(aggregator)),
+            &format!("aggregator {}", crate::config::endpoint_label(aggregator)),
             "receives signed attestations",
         );
     }

@@ -21,8 +21,9 @@ pub(super) fn resilient(urls: &[String]) -> Result<DynProvider, String> {
         .map_err(|e| format!("HTTP client: {e}"))?;
     let mut transports = Vec::new();
     for url in urls {
-        let parsed: reqwest::Url =
-            url.parse().map_err(|_| format!("invalid URL {:?}", label(url)))?;
+        let parsed: reqwest::Url = url
+            .parse()
+            .map_err(|_| format!("invalid URL {:?}", crate::config::endpoint_label(url)))?;
         transports.push(Http::with_client(client.clone(), parsed));
     }
     if transports.is_empty() {
@@ -36,11 +37,4 @@ pub(super) fn resilient(urls: &[String]) -> Result<DynProvider, String> {
         .layer(RetryBackoffLayer::new(5, 100, u64::MAX))
         .transport(fallback, local);
     Ok(ProviderBuilder::new().connect_client(client).erased())
-}
-
-/// An endpoint without path, query or credentials, for messages.
-pub(super) fn label(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("").rsplit('@').next().unwrap_or("");
-    if scheme.is_empty() { host.to_string() } else { format!("{scheme}://{host}") }
 }

@@ -42,7 +42,7 @@ pub(super) enum StateSource {
 impl StateSource {
     /// Builds the source a `[[rollups]]` entry describes.
     pub(super) fn new(config: &RollupConfig) -> Result<Self> {
-        let endpoint = super::rpc::label(&config.rpc_url);
+        let endpoint = crate::config::endpoint_label(&config.rpc_url);
         let provider =
             super::rpc::resilient(std::slice::from_ref(&config.rpc_url)).map_err(|message| {
                 Error::L2 { rollup: config.id, endpoint: endpoint.clone(), message }

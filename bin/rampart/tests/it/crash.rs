@@ -16,7 +16,6 @@ use axum::{Json, Router};
 use rampart_chain::anvil::{Anvil, AnvilOptions};
 use rampart_chain::provider::{connect, send};
 use rampart_contracts::attestation_center::RampartAttestationCenter;
-use rampart_devnet::{Network, NetworkConfig};
 use rampart_primitives::SignedAttestation;
 use rampart_slashing::{Identity, SlashingProtection};
 use std::collections::HashMap;
@@ -48,17 +47,7 @@ impl Rng {
 fn sigkill_at_random_points_never_double_signs_nor_loses_a_signature() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let network = runtime
-        .block_on(Network::start(
-            &NetworkConfig {
-                operators: 1,
-                data_dir: dir.path().to_path_buf(),
-                port: 0,
-                ..Default::default()
-            },
-            &mut |_| {},
-        ))
-        .unwrap();
+    let network = crate::support::one_operator_devnet(&runtime, dir.path());
     let l2 = Anvil::spawn(&AnvilOptions { chain_id: 902, ..Default::default() }).unwrap();
     let l2p = connect(&l2.endpoint(), None).unwrap();
 

@@ -4,6 +4,7 @@
 mod crash;
 mod devnet;
 mod protection;
+mod support;
 
 use alloy_primitives::{Address, B256};
 use rampart_crypto::{PublicKey, Signature};

@@ -2,7 +2,6 @@
 //! never lowers protection.
 
 use alloy::primitives::B256;
-use rampart_devnet::{Network, NetworkConfig};
 use rampart_primitives::{Checkpoint, RollupId};
 use rampart_slashing::{Identity, Interchange, SlashingProtection};
 use std::process::Command;
@@ -25,17 +24,7 @@ fn checkpoint(batch: u64, root: u8) -> Checkpoint {
 fn export_then_import_and_refuse_conflicts() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let network = runtime
-        .block_on(Network::start(
-            &NetworkConfig {
-                operators: 1,
-                data_dir: dir.path().to_path_buf(),
-                port: 0,
-                ..Default::default()
-            },
-            &mut |_| {},
-        ))
-        .unwrap();
+    let network = crate::support::one_operator_devnet(&runtime, dir.path());
     let config = network.operators[0].config.clone();
     let op_dir = config.parent().unwrap().to_path_buf();
     let base = std::fs::read_to_string(&config).unwrap();
