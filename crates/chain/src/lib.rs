@@ -6,6 +6,7 @@
 //!   [`provider::send`], which waits for the receipt and turns reverts into readable errors;
 //! - [`revert`]: decodes revert data against every error of Rampart's contracts and EigenLayer
 //!   core v1.3.0;
+//! - [`secrets`]: ECDSA key files, geth keystores and password files;
 //! - [`deployment`]: the deployment file every command reads (chain id, addresses, start block).
 
 pub mod anvil;
@@ -13,6 +14,7 @@ pub mod deployment;
 mod error;
 pub mod provider;
 pub mod revert;
+pub mod secrets;
 
 pub use deployment::{Deployment, EigenLayerAddresses, RampartAddresses};
 pub use error::{Error, Result};

@@ -9,6 +9,8 @@
 //! exposed by [`eigenlayer_core_bytecode`].
 #![allow(missing_docs, clippy::too_many_arguments)]
 
+pub mod points;
+
 /// Each contract's bindings live in their own module, since contracts share library type
 /// names (`BLS12381.G1Point`, `Checkpoint`, …). Items in braces after an entry are added to its
 /// module (for file-level structs that alloy places in the interface but that a library module

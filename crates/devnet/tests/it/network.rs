@@ -119,27 +119,9 @@ async fn equivocation_is_slashed_through_allocation_manager_by_the_wad() {
     };
     let b = Checkpoint { state_root: B256::repeat_byte(0xbb), ..a };
     let sk = operator_key(&network, 0);
-    let g2 = |sig: rampart_crypto::Signature| {
-        let raw = sig.to_eip2537();
-        let w = |i: usize| U256::from_be_slice(&raw[32 * i..32 * (i + 1)]);
-        rampart_contracts::slasher::BLS12381::G2Point {
-            x0A: w(0),
-            x0B: w(1),
-            x1A: w(2),
-            x1B: w(3),
-            y0A: w(4),
-            y0B: w(5),
-            y1A: w(6),
-            y1B: w(7),
-        }
-    };
-    let cp = |c: &Checkpoint| rampart_contracts::slasher::RampartSlasher::Checkpoint {
-        rollupId: c.rollup_id.0,
-        batchIndex: c.batch_index,
-        l2BlockNumber: c.l2_block_number,
-        l2BlockHash: c.l2_block_hash,
-        stateRoot: c.state_root,
-    };
+    let g2 =
+        |sig: rampart_crypto::Signature| rampart_contracts::slasher::BLS12381::G2Point::from(&sig);
+    let cp = |c: &Checkpoint| rampart_contracts::slasher::RampartSlasher::Checkpoint::from(c);
 
     let am = IAllocatedStake::new(d.eigenlayer.allocation_manager, provider.clone());
     let set =
