@@ -77,6 +77,24 @@ impl CheckpointAggregate {
         results
     }
 
+    /// Counts a signature the caller has already verified over this digest under the
+    /// operator's registered key (e.g. at intake, before it was stored): no pairing here.
+    /// Unknown operators and repeats are refused as in [`CheckpointAggregate::add`].
+    pub fn add_verified(&mut self, operator: Address, signature: Signature) -> Result<()> {
+        let info = self.view.operator(&operator).ok_or(Error::UnknownOperator(operator))?;
+        if self.signatures.contains_key(&operator) {
+            return Err(Error::Duplicate(operator));
+        }
+        self.signed_stake += info.stake;
+        self.signatures.insert(operator, signature);
+        Ok(())
+    }
+
+    /// The checkpoint digest the signatures are over.
+    pub fn digest(&self) -> Digest {
+        self.digest
+    }
+
     /// Stake of the operators whose signatures are counted.
     pub fn signed_stake(&self) -> U256 {
         self.signed_stake

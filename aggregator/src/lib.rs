@@ -9,9 +9,13 @@
 //!   [`Certificate`] (aggregate signature + non-signers sorted by key hash) once the threshold
 //!   is crossed.
 //!
-//! The HTTP intake, persistence and L1 submission build on this in the aggregator service.
+//! The service built on them — HTTP intake, L1 follower, persistence (SQLite/Postgres),
+//! certificate submission and equivocation evidence — is [`service`], configured by
+//! [`config::Config`] and run by `rampart aggregator run`.
 
 mod aggregate;
+pub mod config;
+pub mod service;
 mod error;
 pub mod verify;
 mod view;

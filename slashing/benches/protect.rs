@@ -12,8 +12,7 @@
 
 #![allow(missing_docs, unreachable_pub)]
 
-#[path = "../tests/it/support/pg.rs"]
-mod pg;
+use rampart_testkit::postgres as pg;
 
 use alloy_primitives::{B256, address};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -109,13 +108,7 @@ fn bench(c: &mut Criterion) {
     bench_backend(c, "sqlite", &sqlite);
 
     let server = pg::TempPostgres::start();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    runtime.block_on(async {
-        use sqlx::Connection;
-        let mut admin = sqlx::PgConnection::connect(&server.url("postgres")).await.unwrap();
-        sqlx::raw_sql("CREATE DATABASE bench").execute(&mut admin).await.unwrap();
-    });
-    bench_backend(c, "postgres", &server.url("bench"));
+    bench_backend(c, "postgres", &server.create_database("bench"));
 }
 
 criterion_group!(benches, bench);

@@ -20,11 +20,36 @@ pub(crate) enum Command {
     /// Onboard an operator through EigenLayer into Rampart, and inspect or undo it.
     #[command(subcommand)]
     Operator(OperatorCommand),
+    /// Run the aggregator: verify and aggregate attestations, certify batches on L1.
+    #[command(subcommand)]
+    Aggregator(AggregatorCommand),
     /// Run a complete local network: anvil, real EigenLayer core, Rampart, operators.
     Devnet(DevnetArgs),
     /// Move slashing-protection history between databases (EIP-3076-style interchange JSON).
     #[command(subcommand)]
     SlashingProtection(SlashingProtectionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AggregatorCommand {
+    /// Serve the HTTP API, follow L1 and submit certificates until Ctrl-C or SIGTERM.
+    Run(AggregatorRunArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AggregatorRunArgs {
+    /// Aggregator configuration (TOML).
+    #[arg(long, env = "RAMPART_AGGREGATOR_CONFIG")]
+    pub(crate) config: PathBuf,
+    /// Override `chain.rpc_url`.
+    #[arg(long, env = "RAMPART_L1_RPC_URL")]
+    pub(crate) l1_rpc_url: Option<String>,
+    /// Override `aggregator.database` (sqlite path or URL, or postgres:// URL).
+    #[arg(long, env = "RAMPART_AGGREGATOR_DATABASE")]
+    pub(crate) database: Option<String>,
+    /// Override `aggregator.listen`.
+    #[arg(long, env = "RAMPART_AGGREGATOR_LISTEN")]
+    pub(crate) listen: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,5 +1,6 @@
 //! Subcommands, one file each.
 
+mod aggregator;
 mod devnet;
 mod keys;
 mod operator;
@@ -12,6 +13,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Keys(cmd) => keys::run(cmd),
         Command::Operator(cmd) => operator::run(cmd),
+        Command::Aggregator(cmd) => aggregator::run(cmd),
         Command::Devnet(args) => devnet::run(args),
         Command::SlashingProtection(cmd) => slashing_protection::run(cmd),
     }

@@ -1,6 +1,6 @@
 //! Test fixtures: a backend per test, keys, checkpoints and a counting signer.
 
-pub mod pg;
+pub use rampart_testkit::postgres as pg;
 
 use alloy_primitives::{Address, B256, address};
 use pg::TempPostgres;
@@ -43,18 +43,7 @@ impl TestEnv {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
         match &self.pg {
             None => format!("sqlite://{}", self.sqlite_path(n).display()),
-            Some(pg) => {
-                let name = format!("protection_{n}");
-                let mut admin = sqlx::PgConnection::connect(&pg.url("postgres"))
-                    .await
-                    .expect("connecting to the maintenance database");
-                sqlx::raw_sql(AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .execute(&mut admin)
-                    .await
-                    .expect("creating a database");
-                admin.close().await.ok();
-                pg.url(&name)
-            }
+            Some(pg) => pg.create_database(&format!("protection_{n}")),
         }
     }
 

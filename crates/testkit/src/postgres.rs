@@ -11,8 +11,6 @@
 //! When there are none, or the server does not start, this panics with what it tried: the
 //! Postgres tests fail; they never skip.
 
-#![allow(dead_code, unreachable_pub)]
-
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -71,6 +69,22 @@ impl TempPostgres {
     /// The URL of database `db` (trust authentication, user `postgres`).
     pub fn url(&self, db: &str) -> String {
         format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
+    }
+
+    /// Creates database `name` (with `createdb`) and returns its URL.
+    pub fn create_database(&self, name: &str) -> String {
+        let out = self
+            .command("createdb")
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres", name])
+            .output()
+            .unwrap_or_else(|e| panic!("running createdb: {e}"));
+        assert!(
+            out.status.success(),
+            "createdb {name} failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        self.url(name)
     }
 
     /// Kills the server the way a crash would (`pg_ctl stop -m immediate`: no shutdown

@@ -1,0 +1,229 @@
+//! The aggregator service (`rampart aggregator run`): HTTP intake, L1 follower, verification
+//! pipeline, persistence and certificate submission, wired together.
+//!
+//! ```text
+//!  operators ──POST /v1/attestations──▶ api ──▶ intake (batch verify, one DB commit) ──▶ store
+//!                                        ▲                                 │ dirty batches
+//!  L1 events ──▶ follower ──▶ chain state┘                                 ▼
+//!                                       └──────────────────────────▶ submitter ──▶ L1 tx
+//! ```
+
+pub mod api;
+pub mod chain;
+pub mod follower;
+pub mod intake;
+pub mod metrics;
+pub mod store;
+pub mod submit;
+
+use crate::config::Config;
+use alloy::network::EthereumWallet;
+use alloy::providers::Provider;
+use rampart_chain::Deployment;
+use rampart_chain::secrets;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+use tokio::sync::{RwLock, mpsc, watch};
+
+/// Why the service could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The configuration is unusable.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// An L1 call failed.
+    #[error("{0}")]
+    Rpc(String),
+    /// The database failed.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database holds something this version cannot read.
+    #[error("database holds unexpected data: {0}")]
+    Corrupt(String),
+    /// The deployment file or an L1 connection failed.
+    #[error(transparent)]
+    Chain(#[from] rampart_chain::Error),
+    /// The submitter key could not be loaded.
+    #[error(transparent)]
+    Key(#[from] secrets::SecretError),
+    /// Binding or serving HTTP failed.
+    #[error("{action}: {source}")]
+    Io {
+        /// What was being done.
+        action: String,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// A task of the service died.
+    #[error("aggregator task failed: {0}")]
+    Task(String),
+}
+
+/// A running aggregator.
+#[derive(Debug)]
+pub struct Aggregator {
+    /// Where the HTTP API listens.
+    pub addr: SocketAddr,
+    /// The submitter's account.
+    pub submitter: alloy_primitives::Address,
+    stop: watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    server: tokio::task::JoinHandle<Result<(), ServiceError>>,
+}
+
+impl Aggregator {
+    /// Stops accepting requests, lets queued attestations finish, gives the lease up.
+    pub async fn shutdown(self) -> Result<(), ServiceError> {
+        let _ = self.stop.send(true);
+        let served = self.server.await.map_err(|e| ServiceError::Task(e.to_string()))?;
+        for task in self.tasks {
+            task.await.map_err(|e| ServiceError::Task(e.to_string()))?;
+        }
+        served
+    }
+
+    /// Waits until the HTTP server ends (only on an error).
+    pub async fn join(self) -> Result<(), ServiceError> {
+        self.server.await.map_err(|e| ServiceError::Task(e.to_string()))?
+    }
+}
+
+/// Starts the service: loads the key and deployment, opens the database, syncs L1, binds HTTP.
+pub async fn start(config: Config) -> Result<Aggregator, ServiceError> {
+    let deployment = Deployment::load(&config.chain.deployment)?;
+    let a = &config.aggregator;
+    let mut warnings = Vec::new();
+    let signer = match (&a.ecdsa_keystore, &a.ecdsa_password_file, &a.ecdsa_key_file) {
+        (Some(keystore), Some(password), _) => {
+            secrets::decrypt_keystore(keystore, password, &mut warnings)?
+        }
+        (_, _, Some(file)) => secrets::read_key_file(file, &mut warnings)?,
+        _ => return Err(ServiceError::Config("no submitter key configured".into())),
+    };
+    let sender = signer.address();
+    let provider = rampart_chain::provider::connect(&config.chain.rpc_url, None)?;
+    let chain_id = provider
+        .get_chain_id()
+        .await
+        .map_err(|e| ServiceError::Rpc(format!("L1 eth_chainId at {}: {e}", config.chain.rpc_url)))?;
+    if chain_id != deployment.chain_id {
+        return Err(ServiceError::Config(format!(
+            "{} is chain {chain_id} but the deployment file is for chain {}",
+            config.chain.rpc_url, deployment.chain_id
+        )));
+    }
+    let store = store::Store::open(&a.database).await?;
+    let metrics = Arc::new(metrics::Metrics::new());
+    let chain = Arc::new(RwLock::new(chain::ChainState::default()));
+    let follower = Arc::new(follower::Follower::new(
+        provider.clone(),
+        deployment.rampart.operator_registry,
+        deployment.rampart.attestation_center,
+        deployment.start_block,
+        config.chain.confirmations,
+        chain.clone(),
+        metrics.clone(),
+    ));
+    follower.sync().await?;
+    let dirty = Arc::new(intake::Dirty::default());
+    let leader = Arc::new(AtomicBool::new(false));
+    let (stop, stop_rx) = watch::channel(false);
+    let mut tasks = Vec::new();
+
+    let (queue, rx) = mpsc::channel(config.http.max_in_flight.max(1));
+    tasks.push(tokio::spawn(intake::Intake::new(store.clone(), metrics.clone(), dirty.clone()).run(rx)));
+
+    let poll = Duration::from_millis(config.chain.poll_interval_ms.max(10));
+    let (f, d, mut s) = (follower.clone(), dirty.clone(), stop_rx.clone());
+    tasks.push(tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(poll) => {}
+                _ = s.wait_for(|s| *s) => break,
+            }
+            match f.sync().await {
+                Ok(true) => d.mark_all(),
+                Ok(false) => {}
+                Err(e) => tracing::warn!(target: "rampart::aggregator", error = %e, "L1 sync failed; retrying"),
+            }
+        }
+    }));
+
+    let submitter = submit::Submitter::new(
+        provider.clone(),
+        EthereumWallet::from(signer),
+        sender,
+        deployment.rampart.attestation_center,
+        deployment.chain_id,
+        chain.clone(),
+        store.clone(),
+        metrics.clone(),
+        dirty.clone(),
+        leader.clone(),
+        config.submission.clone(),
+        Duration::from_millis(a.wait_window_ms),
+        config.instance(),
+    );
+    tasks.push(tokio::spawn(submitter.run(stop_rx.clone())));
+
+    let api = api::Api {
+        chain,
+        follower,
+        store,
+        intake: queue,
+        domain: rampart_primitives::Domain::new(
+            deployment.chain_id,
+            deployment.rampart.attestation_center,
+        ),
+        metrics,
+        limiter: Arc::new(api::RateLimiter::new(
+            config.http.operator_rate_per_s,
+            config.http.operator_burst,
+        )),
+        leader,
+        last_sync: Arc::default(),
+    };
+    let listener = tokio::net::TcpListener::bind(a.listen).await.map_err(|source| {
+        ServiceError::Io { action: format!("binding the HTTP API to {}", a.listen), source }
+    })?;
+    let addr = listener.local_addr().map_err(|source| ServiceError::Io {
+        action: "reading the HTTP API address".into(),
+        source,
+    })?;
+    let app = api::router(api, &config.http)
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let mut s = stop_rx;
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = s.wait_for(|s| *s).await;
+            })
+            .await
+            .map_err(|source| ServiceError::Io { action: "serving HTTP".into(), source })
+    });
+    tracing::info!(target: "rampart::aggregator", %addr, submitter = %sender,
+        chain_id, "aggregator listening");
+    Ok(Aggregator { addr, submitter: sender, stop, tasks, server })
+}
+
+/// Runs until `shutdown` resolves (or the server fails), then stops cleanly.
+pub async fn run(
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> Result<(), ServiceError> {
+    let aggregator = start(config).await?;
+    tokio::pin!(shutdown);
+    let stop = aggregator.stop.clone();
+    tokio::select! {
+        _ = &mut shutdown => aggregator.shutdown().await,
+        result = async {
+            let _ = stop.subscribe().wait_for(|s| *s).await;
+            Ok::<(), ServiceError>(())
+        } => result,
+    }
+}
