@@ -28,7 +28,8 @@
 //! # Once a checkpoint's signers cross the threshold, wait this long for more signers (fewer
 //! # non-signers make a cheaper certificate). Default 0: submit at once.
 //! wait_window_ms = 0
-//! # Name of this replica in the leader lease. Default: hostname and process id.
+//! # Name of this replica in the leader lease; unique per replica. Default: hostname, process id
+//! # and a random suffix.
 //! instance = "aggregator-0"
 //!
 //! [http]
@@ -287,7 +288,11 @@ impl Config {
             let host = std::fs::read_to_string("/etc/hostname")
                 .map(|h| h.trim().to_string())
                 .unwrap_or_else(|_| "localhost".into());
-            format!("{host}-{}", std::process::id())
+            // Two aggregators in one process (tests, the devnet) must not share a name.
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos());
+            format!("{host}-{}-{:05x}", std::process::id(), nanos & 0xfffff)
         })
     }
 }
@@ -327,7 +332,10 @@ mod tests {
         std::fs::write(&path, "[aggregator]\necdsa_key_file = \"k\"\n").unwrap();
         let c = Config::load(&path).unwrap();
         assert_eq!(c.aggregator.ecdsa_key_file.unwrap(), dir.path().join("k"));
-        assert_eq!(c.aggregator.database, dir.path().join("aggregator.sqlite").display().to_string());
+        assert_eq!(
+            c.aggregator.database,
+            dir.path().join("aggregator.sqlite").display().to_string()
+        );
         assert_eq!(c.chain.deployment, dir.path().join("deployment.json"));
     }
 }

@@ -15,8 +15,8 @@
 
 mod aggregate;
 pub mod config;
-pub mod service;
 mod error;
+pub mod service;
 pub mod verify;
 mod view;
 

@@ -195,7 +195,8 @@ async fn accept(
         }
     })?;
     let a: SignedAttestation = serde_json::from_slice(&body).map_err(|e| {
-        let code = if e.is_syntax() || e.is_eof() { "malformed_json" } else { "invalid_attestation" };
+        let code =
+            if e.is_syntax() || e.is_eof() { "malformed_json" } else { "invalid_attestation" };
         ApiError::new(StatusCode::BAD_REQUEST, code, e.to_string())
     })?;
     let pubkey = check_against_chain(api, &a).await?;
@@ -347,7 +348,11 @@ fn may_sync(api: &Api) -> bool {
 
 fn parse_u64(what: &str, text: &str) -> Result<u64, ApiError> {
     text.parse().map_err(|_| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_path", format!("{what} must be a u64, not {text:?}"))
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+            format!("{what} must be a u64, not {text:?}"),
+        )
     })
 }
 
@@ -362,7 +367,11 @@ async fn get_batch(
     let submissions = api.store.submissions(rollup, batch).await.map_err(unavailable)?;
     let chain = api.chain.read().await;
     let Some(r) = chain.rollups.get(&rollup).copied() else {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "unknown_rollup", format!("no rollup {rollup}")));
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_rollup",
+            format!("no rollup {rollup}"),
+        ));
     };
     let committed = chain.batches.get(&(rollup, batch)).copied();
     if committed.is_none() && attestations.is_empty() {
@@ -474,7 +483,11 @@ async fn get_evidence(
     let Query(q) = query
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", e.body_text()))?;
     if !(1..=1000).contains(&q.limit) {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", "limit must be 1..=1000"));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "limit must be 1..=1000",
+        ));
     }
     let evidence = api.store.evidence(q.after, q.limit).await.map_err(unavailable)?;
     Ok(Json(json!({ "evidence": evidence })).into_response())
@@ -499,9 +512,5 @@ async fn health(State(api): State<Api>) -> Response {
 
 /// `GET /metrics`.
 async fn metrics(State(api): State<Api>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        api.metrics.render(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], api.metrics.render()).into_response()
 }

@@ -78,7 +78,14 @@ impl RegistryIndex {
     }
 
     /// `OperatorRegistered` / `StakeUpdated` / `OperatorDeregistered` at `block`.
-    pub fn stake(&mut self, set: u32, operator: Address, block: u64, stake: U256, registered: bool) {
+    pub fn stake(
+        &mut self,
+        set: u32,
+        operator: Address,
+        block: u64,
+        stake: U256,
+        registered: bool,
+    ) {
         let entries = self.history.entry(set).or_default().entry(operator).or_default();
         match entries.last_mut() {
             // Several changes in one block: the last one is the state at that block.
@@ -119,7 +126,7 @@ impl RegistryIndex {
 pub struct ChainState {
     /// Last L1 block whose events are applied.
     pub synced: u64,
-    /// Its hash (a different hash later means a reorg).
+    /// Its hash (a different hash later means a reorg); zero before the first sync.
     pub synced_hash: B256,
     /// Registered rollups.
     pub rollups: HashMap<u64, Rollup>,

@@ -5,7 +5,7 @@
 //! deployment's start block (events are the only input, so a rebuild is exact).
 
 use super::ServiceError;
-use super::chain::{Batch, ChainState, Certified, Rollup};
+use super::chain::{Batch, Certified, ChainState, Rollup};
 use super::metrics::Metrics;
 use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::{Filter, Log};
@@ -63,7 +63,8 @@ impl Follower {
             let s = self.state.read().await;
             (s.synced, s.synced_hash)
         };
-        if synced >= self.start_block && self.block_hash(synced).await? != synced_hash {
+        let started = synced_hash != B256::ZERO;
+        if started && self.block_hash(synced).await? != synced_hash {
             tracing::warn!(target: "rampart::aggregator", block = synced,
                 "L1 reorg below the synced block; rebuilding from the start block");
             *self.state.write().await = ChainState::default();
@@ -72,7 +73,7 @@ impl Follower {
         }
         let head = self.provider.get_block_number().await.map_err(rpc("eth_blockNumber"))?;
         let target = head.saturating_sub(self.confirmations);
-        let mut from = if synced == 0 { self.start_block } else { synced + 1 };
+        let mut from = if started { synced + 1 } else { self.start_block };
         self.metrics.l1_lag.set(target.saturating_sub(from.saturating_sub(1)) as f64);
         if from > target {
             return Ok(false);

@@ -196,7 +196,11 @@ impl Intake {
         let now = now_ms();
         let rows: Vec<StoredAttestation> = accepted_jobs
             .iter()
-            .map(|j| StoredAttestation { attestation: j.attestation, digest: j.digest, received_at: now })
+            .map(|j| StoredAttestation {
+                attestation: j.attestation,
+                digest: j.digest,
+                received_at: now,
+            })
             .collect();
         let existing = match self.store.insert_attestations(&rows).await {
             Ok(existing) => existing,

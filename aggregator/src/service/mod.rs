@@ -107,10 +107,9 @@ pub async fn start(config: Config) -> Result<Aggregator, ServiceError> {
     };
     let sender = signer.address();
     let provider = rampart_chain::provider::connect(&config.chain.rpc_url, None)?;
-    let chain_id = provider
-        .get_chain_id()
-        .await
-        .map_err(|e| ServiceError::Rpc(format!("L1 eth_chainId at {}: {e}", config.chain.rpc_url)))?;
+    let chain_id = provider.get_chain_id().await.map_err(|e| {
+        ServiceError::Rpc(format!("L1 eth_chainId at {}: {e}", config.chain.rpc_url))
+    })?;
     if chain_id != deployment.chain_id {
         return Err(ServiceError::Config(format!(
             "{} is chain {chain_id} but the deployment file is for chain {}",
@@ -136,7 +135,9 @@ pub async fn start(config: Config) -> Result<Aggregator, ServiceError> {
     let mut tasks = Vec::new();
 
     let (queue, rx) = mpsc::channel(config.http.max_in_flight.max(1));
-    tasks.push(tokio::spawn(intake::Intake::new(store.clone(), metrics.clone(), dirty.clone()).run(rx)));
+    tasks.push(tokio::spawn(
+        intake::Intake::new(store.clone(), metrics.clone(), dirty.clone()).run(rx),
+    ));
 
     let poll = Duration::from_millis(config.chain.poll_interval_ms.max(10));
     let (f, d, mut s) = (follower.clone(), dirty.clone(), stop_rx.clone());
@@ -195,8 +196,7 @@ pub async fn start(config: Config) -> Result<Aggregator, ServiceError> {
         action: "reading the HTTP API address".into(),
         source,
     })?;
-    let app = api::router(api, &config.http)
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let app = api::router(api, &config.http).into_make_service_with_connect_info::<SocketAddr>();
     let mut s = stop_rx;
     let server = tokio::spawn(async move {
         axum::serve(listener, app)

@@ -179,16 +179,16 @@ impl Store {
     pub async fn open(url: &str) -> Result<Self> {
         sqlx::any::install_default_drivers();
         let lower = url.trim().to_ascii_lowercase();
-        let (url, backend) = if lower.starts_with("postgres://") || lower.starts_with("postgresql://")
-        {
-            (url.trim().to_string(), "postgres")
-        } else if lower.starts_with("sqlite:") {
-            (url.trim().to_string(), "sqlite")
-        } else if url.contains("://") || url.trim().is_empty() {
-            return Err(ServiceError::Config(format!("unsupported database URL {url:?}")));
-        } else {
-            (format!("sqlite://{}", url.trim()), "sqlite")
-        };
+        let (url, backend) =
+            if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
+                (url.trim().to_string(), "postgres")
+            } else if lower.starts_with("sqlite:") {
+                (url.trim().to_string(), "sqlite")
+            } else if url.contains("://") || url.trim().is_empty() {
+                return Err(ServiceError::Config(format!("unsupported database URL {url:?}")));
+            } else {
+                (format!("sqlite://{}", url.trim()), "sqlite")
+            };
         if backend == "sqlite" && (url.contains(":memory:") || url.contains("mode=memory")) {
             return Err(ServiceError::Config(
                 "an in-memory SQLite database would lose attestations on restart".into(),
@@ -281,12 +281,13 @@ impl Store {
             if done.rows_affected() == 1 {
                 out.push(None);
             } else {
-                let existing = sqlx::query(AssertSqlSafe(format!("{SELECT_ATTESTATION} AND operator = $3")))
-                    .bind(to_db(c.rollup_id.0))
-                    .bind(to_db(c.batch_index))
-                    .bind(a.operator.to_vec())
-                    .fetch_one(&mut *tx)
-                    .await?;
+                let existing =
+                    sqlx::query(AssertSqlSafe(format!("{SELECT_ATTESTATION} AND operator = $3")))
+                        .bind(to_db(c.rollup_id.0))
+                        .bind(to_db(c.batch_index))
+                        .bind(a.operator.to_vec())
+                        .fetch_one(&mut *tx)
+                        .await?;
                 out.push(Some(attestation_row(&existing)?));
             }
         }
@@ -296,11 +297,13 @@ impl Store {
 
     /// Every attestation of a batch, oldest first.
     pub async fn attestations(&self, rollup: u64, batch: u64) -> Result<Vec<StoredAttestation>> {
-        let rows = sqlx::query(AssertSqlSafe(format!("{SELECT_ATTESTATION} ORDER BY received_at, operator")))
-            .bind(to_db(rollup))
-            .bind(to_db(batch))
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{SELECT_ATTESTATION} ORDER BY received_at, operator"
+        )))
+        .bind(to_db(rollup))
+        .bind(to_db(batch))
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(attestation_row).collect()
     }
 
@@ -444,9 +447,9 @@ impl Store {
             "SELECT MAX(nonce) AS n FROM aggregator_submissions WHERE sender = $1 \
              AND status IN ('pending', 'mined', 'replaced')",
         )
-            .bind(sender.to_vec())
-            .fetch_one(&self.pool)
-            .await?;
+        .bind(sender.to_vec())
+        .fetch_one(&self.pool)
+        .await?;
         Ok(row.try_get::<Option<i64>, _>("n")?.map(from_db))
     }
 

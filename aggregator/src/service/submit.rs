@@ -298,8 +298,9 @@ impl Submitter {
         let (max_fee, priority) = self.fees().await?;
         let factor = 100 + u128::from(self.config.fee_bump_percent);
         let cap = u128::from(self.config.max_fee_gwei) * 1_000_000_000;
-        let priority = (s.priority_fee * factor / 100).max(priority);
-        let max_fee = (s.max_fee * factor / 100).max(max_fee).max(priority);
+        // Rounded up: nodes compare the new fee with exactly `old * (100 + bump) / 100`.
+        let priority = (s.priority_fee * factor).div_ceil(100).max(priority);
+        let max_fee = (s.max_fee * factor).div_ceil(100).max(max_fee).max(priority);
         if max_fee > cap {
             tracing::warn!(target: "rampart::aggregator", tx = %s.tx_hash, cap,
                 "certificate transaction unmined and the fee cap is reached; waiting");
@@ -504,8 +505,7 @@ impl Submitter {
     }
 
     async fn fees(&self) -> Result<(u128, u128)> {
-        let fees =
-            self.provider.estimate_eip1559_fees().await.map_err(rpc("eth_feeHistory"))?;
+        let fees = self.provider.estimate_eip1559_fees().await.map_err(rpc("eth_feeHistory"))?;
         let cap = u128::from(self.config.max_fee_gwei) * 1_000_000_000;
         let max_fee = fees.max_fee_per_gas.min(cap);
         Ok((max_fee, fees.max_priority_fee_per_gas.min(max_fee)))

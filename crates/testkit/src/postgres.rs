@@ -34,6 +34,12 @@ impl TempPostgres {
                  without a server and fail rather than skip."
             )
         });
+        // A directory of symlinks (e.g. /usr/local/bin) may lack the client tools: use the
+        // directory the real initdb lives in, which has them all.
+        let bin = std::fs::canonicalize(bin.join("initdb"))
+            .ok()
+            .and_then(|real| real.parent().map(Path::to_path_buf))
+            .unwrap_or(bin);
         let run_as = server_user();
         let dir = if run_as.is_some() {
             // The server user must be able to reach the directory: /tmp, not $TMPDIR, which
