@@ -148,9 +148,19 @@ pub(crate) struct DevnetArgs {
     /// L1 (anvil) RPC port.
     #[arg(long, default_value_t = 8545)]
     pub(crate) port: u16,
+    /// First port of the services: aggregator on it, L2 RPC on +1, operator node APIs from
+    /// +100 (with `--port 0`, every port is picked by the OS).
+    #[arg(long, default_value_t = 9300)]
+    pub(crate) services_port: u16,
+    /// Time between L2 batches committed to L1, in milliseconds.
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(100..))]
+    pub(crate) batch_interval_ms: u64,
     /// Start, print the summary and `ready`, then stop instead of running until Ctrl-C.
     #[arg(long, hide = true)]
     pub(crate) exit_when_ready: bool,
+    /// Stop after this many certificates have landed, printing latency figures.
+    #[arg(long, hide = true)]
+    pub(crate) exit_after_certificates: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -26,6 +26,9 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// The aggregator failed to start or stopped with an error.
+    #[error("aggregator: {0}")]
+    Aggregator(#[from] rampart_aggregator::service::ServiceError),
     /// A contract creation returned no address or bytecode was missing.
     #[error("deploying {0}: {1}")]
     Deploy(&'static str, String),

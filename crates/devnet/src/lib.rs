@@ -5,12 +5,17 @@
 //!   wired together (registrar, operator set, slasher, stake configuration) — or only Rampart's
 //!   contracts on top of an existing EigenLayer deployment;
 //! - [`network`]: the whole local system for `rampart devnet` — anvil, the deployment, N
-//!   operators with keys and configs in a data directory, onboarded through EigenLayer.
+//!   operators with keys and configs in a data directory, onboarded through EigenLayer;
+//! - [`services`]: what runs on it — an EVM L2 (a second anvil) with a batcher committing its
+//!   blocks to L1, one operator daemon per operator, the aggregator, and a feed of the
+//!   certificates landing on L1.
 
 pub mod deploy;
 mod error;
 pub mod network;
+pub mod services;
 
 pub use deploy::{DeployConfig, Deployed, deploy};
 pub use error::{Error, Result};
 pub use network::{Network, NetworkConfig, Progress};
+pub use services::{CertificateLanded, Services, ServicesConfig};

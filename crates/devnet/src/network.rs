@@ -231,7 +231,7 @@ fn create_dir(path: &Path) -> Result<()> {
 }
 
 /// Writes a file readable by its owner only (keys and passwords live here).
-fn write(path: &Path, contents: &[u8]) -> Result<()> {
+pub(crate) fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let fail = |e: std::io::Error| Error::DataDir {
@@ -259,7 +259,7 @@ fn prepare_operator(
     let dir = data_dir.join("operators").join(format!("operator-{index}"));
     create_dir(&dir)?;
     for name in ["ecdsa.pass", "bls.pass"] {
-        write(&dir.join(name), DEVNET_PASSWORD.as_bytes())?;
+        write_private(&dir.join(name), DEVNET_PASSWORD.as_bytes())?;
     }
 
     let ecdsa_path = dir.join("ecdsa.json");
@@ -311,7 +311,7 @@ fn prepare_operator(
             path: bls_path.display().to_string(),
             message: e.to_string(),
         })?;
-        write(&bls_path, keystore.to_json().as_bytes())?;
+        write_private(&bls_path, keystore.to_json().as_bytes())?;
         sk.public_key()
     };
 
@@ -336,12 +336,12 @@ mine_blocks = true
         socket_port = 9100 + index,
     );
     let path = dir.join("config.toml");
-    write(&path, config.as_bytes())?;
+    write_private(&path, config.as_bytes())?;
     Ok((path, signer.address(), pubkey.to_string()))
 }
 
 /// Gives `address` test ETH for gas.
-async fn fund(provider: &DynProvider, address: Address) -> Result<()> {
+pub(crate) async fn fund(provider: &DynProvider, address: Address) -> Result<()> {
     provider
         .raw_request::<_, ()>("anvil_setBalance".into(), (address, U256::from(OPERATOR_ETH)))
         .await

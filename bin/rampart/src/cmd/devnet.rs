@@ -3,14 +3,17 @@
 use crate::cli::DevnetArgs;
 use crate::output;
 use alloy::primitives::U256;
-use rampart_devnet::{Network, NetworkConfig, Progress};
+use rampart_devnet::{
+    CertificateLanded, Network, NetworkConfig, Progress, Services, ServicesConfig,
+};
+use std::time::{Duration, Instant};
 
 pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let config = NetworkConfig {
             operators: args.operators,
-            data_dir: args.data_dir,
+            data_dir: args.data_dir.clone(),
             port: args.port,
             ..Default::default()
         };
@@ -31,20 +34,108 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
             }
         };
         summary(&network);
+
+        let started = Instant::now();
+        output::line(format_args!(
+            "[5/5] starting the L2, the aggregator and {} operator daemons ...",
+            network.operators.len()
+        ));
+        let services_config = ServicesConfig {
+            batch_interval: Duration::from_millis(args.batch_interval_ms),
+            base_port: (args.port != 0).then_some(args.services_port),
+            ..Default::default()
+        };
+        let (tx, mut certificates) = tokio::sync::mpsc::unbounded_channel();
+        let services = tokio::select! {
+            services = Services::start(&network, &args.data_dir, &services_config, tx) => services?,
+            _ = stop.wait_for(|stopped| *stopped) => {
+                output::line("interrupted while starting; stopped");
+                return Ok(());
+            }
+        };
+        output::line(format_args!("      ok in {:.2} s", started.elapsed().as_secs_f64()));
+        services_summary(&services);
         output::line(format_args!(
             "ready: {} operators registered on {} in {:.1} s (Ctrl-C to stop)",
             network.operators.len(),
             network.rpc_url(),
-            network.startup.as_secs_f64()
+            (network.startup + started.elapsed()).as_secs_f64()
         ));
-        if args.exit_when_ready {
-            return Ok(());
+        let mut latencies = Vec::new();
+        if !args.exit_when_ready {
+            loop {
+                tokio::select! {
+                    landed = certificates.recv() => {
+                        let Some(landed) = landed else { break };
+                        certificate_line(&landed);
+                        latencies.push(landed.latency);
+                        if args.exit_after_certificates.is_some_and(|n| latencies.len() >= n) {
+                            break;
+                        }
+                    }
+                    _ = stop.wait_for(|stopped| *stopped) => break,
+                }
+            }
         }
-        let _ = stop.wait_for(|stopped| *stopped).await;
-        output::line("stopping: anvil and every devnet process");
+        if !latencies.is_empty() {
+            latency_line(&mut latencies);
+        }
+        output::line("stopping: daemons, aggregator, L2, anvil");
+        services.shutdown().await?;
         drop(network);
         Ok(())
     })
+}
+
+fn certificate_line(c: &CertificateLanded) {
+    let share = if c.total_stake.is_zero() {
+        0.0
+    } else {
+        (c.signed_stake * U256::from(10_000u32) / c.total_stake).to::<u64>() as f64 / 100.0
+    };
+    output::line(format_args!(
+        "certified batch {:>4}: state root {}  signed {share:.1}% of stake ({} non-signers)  \
+         tx {} in block {}  {:.2} s after commit",
+        c.batch_index,
+        c.state_root,
+        c.non_signers,
+        c.tx_hash,
+        c.block,
+        c.latency.as_secs_f64()
+    ));
+}
+
+fn latency_line(latencies: &mut [Duration]) {
+    latencies.sort();
+    let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
+    output::line(format_args!(
+        "{} certificates; commit to certificate on L1: p50 {:.3} s, p90 {:.3} s, max {:.3} s",
+        latencies.len(),
+        at(0.5).as_secs_f64(),
+        at(0.9).as_secs_f64(),
+        at(1.0).as_secs_f64()
+    ));
+}
+
+fn services_summary(services: &Services) {
+    output::line(format_args!(
+        "  L2 RPC            {} (chain id 901, rollup {})",
+        services.l2_rpc_url(),
+        services.rollup_id
+    ));
+    output::line(format_args!(
+        "  aggregator        {}  (config {})",
+        services.aggregator_url,
+        services.aggregator_config.display()
+    ));
+    output::line(format_args!(
+        "  batch status      {}/v1/rollups/{}/batches/<index>",
+        services.aggregator_url, services.rollup_id
+    ));
+    for (i, api) in services.node_apis.iter().enumerate() {
+        output::line(format_args!("  operator {i:>3} node {api}/eigen/node/health  {api}/metrics"));
+    }
+    output::line("");
 }
 
 fn summary(network: &Network) {

@@ -1,0 +1,389 @@
+//! The moving parts of a devnet: an EVM L2 (a second anvil, chain id 901) registered as a
+//! rollup, a batcher that mines L2 blocks and commits each batch to L1, one operator daemon per
+//! operator (each with its own slashing-protection database and node API), the aggregator, and
+//! a watcher that reports every certificate as it lands on L1.
+//!
+//! Everything runs in this process as tasks, but talks the way separate machines would: JSON-RPC
+//! to the chains and HTTP between daemons and aggregator. The chain is fresh each run, so the
+//! daemons' and the aggregator's databases from an earlier run are removed at start (they
+//! describe a chain that no longer exists).
+
+use crate::network::Network;
+use crate::{Error, Result};
+use alloy::primitives::{Address, B256, U256, keccak256};
+use alloy::providers::{DynProvider, Provider};
+use alloy::rpc::types::Filter;
+use alloy::sol_types::SolEvent;
+use alloy_signer_local::PrivateKeySigner;
+use rampart_aggregator::service::Aggregator;
+use rampart_chain::anvil::{Anvil, AnvilOptions};
+use rampart_chain::provider::{connect, rpc_error, send};
+use rampart_contracts::attestation_center::RampartAttestationCenter as Center;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, watch};
+
+/// L2 chain id.
+pub const L2_CHAIN_ID: u64 = 901;
+
+/// How the services run.
+#[derive(Debug, Clone)]
+pub struct ServicesConfig {
+    /// Time between batches.
+    pub batch_interval: Duration,
+    /// L2 blocks per batch.
+    pub blocks_per_batch: u64,
+    /// The rollup's threshold (basis points of the set's stake).
+    pub threshold_bps: u16,
+    /// First port of the fixed layout (aggregator on it, L2 on +1, node APIs from +100); `None`
+    /// for ports the OS picks (tests).
+    pub base_port: Option<u16>,
+    /// Stop committing after this many batches (`None`: until stopped).
+    pub batches: Option<u64>,
+    /// Poll interval of the daemons and the aggregator, in milliseconds.
+    pub poll_interval_ms: u64,
+}
+
+impl Default for ServicesConfig {
+    fn default() -> Self {
+        Self {
+            batch_interval: Duration::from_secs(2),
+            blocks_per_batch: 4,
+            threshold_bps: 6667,
+            base_port: Some(9300),
+            batches: None,
+            poll_interval_ms: 50,
+        }
+    }
+}
+
+/// A certificate accepted on L1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateLanded {
+    /// The batch.
+    pub batch_index: u64,
+    /// Its certified state root.
+    pub state_root: B256,
+    /// Signed stake over total stake.
+    pub signed_stake: U256,
+    /// Total stake at the reference block.
+    pub total_stake: U256,
+    /// Non-signers listed.
+    pub non_signers: usize,
+    /// L1 transaction.
+    pub tx_hash: B256,
+    /// L1 block.
+    pub block: u64,
+    /// From the batch commit's receipt to the certificate being seen on L1.
+    pub latency: Duration,
+}
+
+/// The running services.
+pub struct Services {
+    l2: Anvil,
+    /// The rollup id of the L2.
+    pub rollup_id: u64,
+    /// The aggregator's HTTP API.
+    pub aggregator_url: String,
+    /// Each daemon's node API (EigenLayer node spec, `/metrics`).
+    pub node_apis: Vec<String>,
+    /// The aggregator's configuration file.
+    pub aggregator_config: PathBuf,
+    aggregator: Aggregator,
+    daemons: Vec<rampart_operator::daemon::Daemon>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    stop: watch::Sender<bool>,
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Services")
+            .field("rollup_id", &self.rollup_id)
+            .field("aggregator_url", &self.aggregator_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Services {
+    /// Starts the L2, registers it as a rollup, starts the aggregator and every daemon, then
+    /// the batcher. Certificates are sent to `certificates` as they land.
+    pub async fn start(
+        network: &Network,
+        data_dir: &Path,
+        config: &ServicesConfig,
+        certificates: mpsc::UnboundedSender<CertificateLanded>,
+    ) -> Result<Self> {
+        let port = |offset: u16| config.base_port.map_or(0, |p| p + offset);
+        let l2 = Anvil::spawn(&AnvilOptions {
+            port: port(1),
+            chain_id: L2_CHAIN_ID,
+            accounts: 1,
+            ..Default::default()
+        })?;
+        let l2_provider = connect(&l2.endpoint(), None)?;
+        mine(&l2_provider, config.blocks_per_batch).await?;
+        let rollup_id = network
+            .register_rollup(config.threshold_bps, U256::from(10u64).pow(U256::from(16)))
+            .await?;
+
+        let aggregator_dir = data_dir.join("aggregator");
+        reset_dir(&aggregator_dir)?;
+        let (aggregator, aggregator_config) =
+            start_aggregator(network, &aggregator_dir, port(0), config).await?;
+        let aggregator_url = format!("http://{}", aggregator.addr);
+
+        let mut daemons = Vec::new();
+        let mut node_apis = Vec::new();
+        for (index, op) in network.operators.iter().enumerate() {
+            let node_port = config.base_port.map_or(0, |p| p + 100 + index as u16);
+            let path = daemon_config(
+                &op.config,
+                &aggregator_url,
+                &l2.endpoint(),
+                rollup_id,
+                node_port,
+                config.poll_interval_ms,
+            )?;
+            let loaded = rampart_operator::config::Config::load(&path)
+                .map_err(|source| Error::Operator { index: index as u32, source })?;
+            let daemon = rampart_operator::daemon::start(loaded)
+                .await
+                .map_err(|source| Error::Operator { index: index as u32, source })?;
+            node_apis.push(format!("http://{}", daemon.node_api));
+            daemons.push(daemon);
+        }
+
+        let (stop, stop_rx) = watch::channel(false);
+        let commits: Arc<Mutex<HashMap<u64, Instant>>> = Arc::default();
+        let deployer = PrivateKeySigner::from_bytes(&network.deployer_key())
+            .map_err(|e| Error::Deploy("deployer key", e.to_string()))?;
+        let l1 = connect(&network.rpc_url(), Some(deployer))?;
+        let center = network.deployment.rampart.attestation_center;
+        let batcher = Batcher {
+            l1: l1.clone(),
+            l2: l2_provider,
+            center,
+            rollup_id,
+            config: config.clone(),
+            commits: commits.clone(),
+        };
+        let watcher = Watcher { l1, center, rollup_id, commits, certificates };
+        let tasks = vec![
+            tokio::spawn(batcher.run(stop_rx.clone())),
+            tokio::spawn(watcher.run(network.deployment.start_block, stop_rx)),
+        ];
+        Ok(Self {
+            l2,
+            rollup_id,
+            aggregator_url,
+            node_apis,
+            aggregator_config,
+            aggregator,
+            daemons,
+            tasks,
+            stop,
+        })
+    }
+
+    /// The L2's JSON-RPC endpoint.
+    pub fn l2_rpc_url(&self) -> String {
+        self.l2.endpoint()
+    }
+
+    /// Stops the batcher, the daemons and the aggregator (the L2 stops when dropped).
+    pub async fn shutdown(self) -> Result<()> {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        for (index, daemon) in self.daemons.into_iter().enumerate() {
+            daemon
+                .shutdown()
+                .await
+                .map_err(|source| Error::Operator { index: index as u32, source })?;
+        }
+        self.aggregator.shutdown().await?;
+        Ok(())
+    }
+}
+
+fn data_error(path: &Path, e: impl ToString) -> Error {
+    Error::DataDir { path: path.display().to_string(), message: e.to_string() }
+}
+
+/// Removes and recreates a directory.
+fn reset_dir(dir: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(data_error(dir, e)),
+    }
+    std::fs::create_dir_all(dir).map_err(|e| data_error(dir, e))
+}
+
+async fn mine(provider: &DynProvider, blocks: u64) -> Result<()> {
+    provider
+        .raw_request::<_, serde_json::Value>("anvil_mine".into(), (U256::from(blocks),))
+        .await
+        .map_err(|e| Error::Chain(rpc_error("anvil_mine", e)))?;
+    Ok(())
+}
+
+/// Writes the aggregator's key and configuration and starts it.
+async fn start_aggregator(
+    network: &Network,
+    dir: &Path,
+    port: u16,
+    config: &ServicesConfig,
+) -> Result<(Aggregator, PathBuf)> {
+    let signer = PrivateKeySigner::random();
+    let key = dir.join("submitter.key");
+    crate::network::write_private(
+        &key,
+        format!("0x{}\n", alloy::hex::encode(signer.to_bytes())).as_bytes(),
+    )?;
+    crate::network::fund(&connect(&network.rpc_url(), None)?, signer.address()).await?;
+    let text = format!(
+        "# The devnet's aggregator: generated by `rampart devnet` (recreated each run).\n\
+         [chain]\nrpc_url = \"{}\"\ndeployment = \"{}\"\npoll_interval_ms = {}\n\n\
+         [aggregator]\nlisten = \"127.0.0.1:{port}\"\ndatabase = \"aggregator.sqlite\"\n\
+         ecdsa_key_file = \"submitter.key\"\ninstance = \"devnet\"\nwait_window_ms = 100\n\n\
+         [http]\noperator_rate_per_s = 1000\noperator_burst = 1000\n",
+        network.rpc_url(),
+        network
+            .deployment_file
+            .canonicalize()
+            .map_err(|e| data_error(&network.deployment_file, e))?
+            .display(),
+        config.poll_interval_ms,
+    );
+    let path = dir.join("aggregator.toml");
+    std::fs::write(&path, text).map_err(|e| data_error(&path, e))?;
+    let loaded = rampart_aggregator::config::Config::load(&path)?;
+    Ok((rampart_aggregator::service::start(loaded).await?, path))
+}
+
+/// Appends the daemon's sections to an operator's generated config (rewritten each run); its
+/// data directory starts empty (the chain is new).
+fn daemon_config(
+    operator_config: &Path,
+    aggregator: &str,
+    l2: &str,
+    rollup_id: u64,
+    node_port: u16,
+    poll_ms: u64,
+) -> Result<PathBuf> {
+    let dir = operator_config.parent().unwrap_or(Path::new("."));
+    reset_dir(&dir.join("data"))?;
+    let mut text =
+        std::fs::read_to_string(operator_config).map_err(|e| data_error(operator_config, e))?;
+    text.push_str(&format!(
+        "\n[daemon]\ndata_dir = \"data\"\naggregators = [\"{aggregator}\"]\n\
+         node_api = \"127.0.0.1:{node_port}\"\npoll_interval_ms = {poll_ms}\n\n\
+         [[rollups]]\nid = {rollup_id}\nsource = \"evm-rpc\"\nrpc_url = \"{l2}\"\nfinality = \"latest\"\n"
+    ));
+    std::fs::write(operator_config, text).map_err(|e| data_error(operator_config, e))?;
+    Ok(operator_config.to_path_buf())
+}
+
+/// Mines L2 blocks and commits each batch to L1.
+struct Batcher {
+    l1: DynProvider,
+    l2: DynProvider,
+    center: Address,
+    rollup_id: u64,
+    config: ServicesConfig,
+    commits: Arc<Mutex<HashMap<u64, Instant>>>,
+}
+
+impl Batcher {
+    async fn run(self, mut stop: watch::Receiver<bool>) {
+        let center = Center::new(self.center, self.l1.clone());
+        let mut index = 0u64;
+        while self.config.batches.is_none_or(|n| index < n) {
+            let result = async {
+                mine(&self.l2, self.config.blocks_per_batch).await?;
+                let head = self.l2.get_block_number().await.map_err(|e| rpc_error("L2 head", e))?;
+                let block = self
+                    .l2
+                    .get_block_by_number(head.into())
+                    .await
+                    .map_err(|e| rpc_error("L2 block", e))?
+                    .ok_or_else(|| rpc_error("L2 block", "missing"))?;
+                // The commitment binds the batch to the L2 block's hash.
+                let commitment = keccak256(block.header.hash);
+                send("commit batch", center.commitBatch(self.rollup_id, index, head, commitment))
+                    .await?;
+                self.commits.lock().expect("commits lock").insert(index, Instant::now());
+                Ok::<(), Error>(())
+            }
+            .await;
+            match result {
+                Ok(()) => index += 1,
+                Err(e) => {
+                    tracing::warn!(target: "rampart::devnet", error = %e, "batch commit failed; retrying")
+                }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(self.config.batch_interval) => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+        }
+    }
+}
+
+/// Reports `CertificateSubmitted` events.
+struct Watcher {
+    l1: DynProvider,
+    center: Address,
+    rollup_id: u64,
+    commits: Arc<Mutex<HashMap<u64, Instant>>>,
+    certificates: mpsc::UnboundedSender<CertificateLanded>,
+}
+
+impl Watcher {
+    async fn run(self, start_block: u64, mut stop: watch::Receiver<bool>) {
+        let mut from = start_block;
+        loop {
+            if let Ok(head) = self.l1.get_block_number().await
+                && head >= from
+            {
+                let filter = Filter::new()
+                    .address(self.center)
+                    .event_signature(Center::CertificateSubmitted::SIGNATURE_HASH)
+                    .from_block(from)
+                    .to_block(head);
+                if let Ok(logs) = self.l1.get_logs(&filter).await {
+                    for log in logs {
+                        let Ok(e) = Center::CertificateSubmitted::decode_log_data(log.data())
+                        else {
+                            continue;
+                        };
+                        if e.rollupId != self.rollup_id {
+                            continue;
+                        }
+                        let committed =
+                            self.commits.lock().expect("commits lock").remove(&e.batchIndex);
+                        let _ = self.certificates.send(CertificateLanded {
+                            batch_index: e.batchIndex,
+                            state_root: e.checkpoint.stateRoot,
+                            signed_stake: U256::from(e.signedStake),
+                            total_stake: U256::from(e.totalStake),
+                            non_signers: e.nonSignerKeyHashes.len(),
+                            tx_hash: log.transaction_hash.unwrap_or_default(),
+                            block: log.block_number.unwrap_or_default(),
+                            latency: committed.map(|t| t.elapsed()).unwrap_or_default(),
+                        });
+                    }
+                    from = head + 1;
+                }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(20)) => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+        }
+    }
+}
