@@ -9,12 +9,18 @@
 //!   signature is needed), `process_signature` for each pre-signed signature, then wait for
 //!   the aggregated response on the service's output channel.
 //!
+//! A second group, `breakdown`, splits each side: `rampart_predecoded/N` is the Rampart path
+//! without the wire decode (signatures already validated), `eigensdk_verify_only/N` is just
+//! eigensdk's per-signature check (`eigen_crypto_bn254::utils::verify_message`) N times, with no
+//! service, channels or aggregation around it.
+//!
 //! Both run single-threaded (the eigensdk service on a current-thread tokio runtime, as its
 //! own tests do). Run: see README.md.
 
 use alloy_primitives::{Address, B256, U256};
 use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_group, criterion_main};
-use eigen_crypto_bls::{BlsKeyPair, Signature as Bn254Signature};
+use eigen_crypto_bls::{BlsG2Point, BlsKeyPair, Signature as Bn254Signature};
+use eigen_crypto_bn254::utils::verify_message;
 use eigen_services_avsregistry::fake_avs_registry_service::FakeAvsRegistryService;
 use eigen_services_blsaggregation::bls_agg::{
     AggregateReceiver, BlsAggregatorService, ServiceHandle, TaskMetadata, TaskSignature,
@@ -64,16 +70,25 @@ fn rampart_input(n: usize, digest: Digest) -> RampartInput {
     RampartInput { view, addresses, wire, digest }
 }
 
-/// One Rampart iteration; returns the number of signers in the certificate.
-fn rampart_once(input: &RampartInput) -> usize {
-    let batch: Vec<(Address, Signature)> = input
+/// The wire step: decode and validate (curve, subgroup, not identity) every signature.
+fn rampart_decode(input: &RampartInput) -> Vec<(Address, Signature)> {
+    input
         .addresses
         .iter()
         .zip(&input.wire)
         .map(|(a, bytes)| (*a, Signature::from_compressed(bytes).expect("valid signature")))
-        .collect();
+        .collect()
+}
+
+/// One Rampart iteration; returns the number of signers in the certificate.
+fn rampart_once(input: &RampartInput) -> usize {
+    rampart_aggregate(input, &rampart_decode(input))
+}
+
+/// Verify-and-aggregate of already decoded signatures, threshold check, certificate.
+fn rampart_aggregate(input: &RampartInput, batch: &[(Address, Signature)]) -> usize {
     let mut aggregate = CheckpointAggregate::new(input.digest, Arc::clone(&input.view));
-    let results = aggregate.add(&batch);
+    let results = aggregate.add(batch);
     assert!(results.iter().all(Result::is_ok), "every signature verifies");
     assert!(aggregate.reached(THRESHOLD_BPS));
     let certificate = aggregate.certificate().expect("non-empty");
@@ -86,6 +101,8 @@ struct EigenInput {
     handle: ServiceHandle,
     receiver: AggregateReceiver,
     signatures: Vec<(B256, Bn254Signature)>,
+    /// G2 keys in the same order as `signatures`, for the verify-only breakdown.
+    g2_keys: Vec<BlsG2Point>,
     digest: B256,
     next_task: u32,
 }
@@ -102,9 +119,10 @@ fn eigen_input(n: usize, digest: B256) -> EigenInput {
         .iter()
         .map(|op| (op.operator_id, op.bls_keypair.sign_message(&digest.0)))
         .collect();
+    let g2_keys = operators.iter().map(|op| op.bls_keypair.public_key_g2()).collect();
     let registry = FakeAvsRegistryService::new(u64::from(BLOCK), operators);
     let (handle, receiver) = BlsAggregatorService::new(registry).start();
-    EigenInput { handle, receiver, signatures, digest, next_task: 0 }
+    EigenInput { handle, receiver, signatures, g2_keys, digest, next_task: 0 }
 }
 
 /// One eigensdk iteration: a new task, N `process_signature` calls, the aggregated response.
@@ -132,13 +150,21 @@ async fn eigen_once(input: &mut EigenInput) -> usize {
     input.signatures.len()
 }
 
+/// What the service does to check one signature, N times, outside the service.
+fn eigen_verify_only(input: &EigenInput) -> usize {
+    input
+        .signatures
+        .iter()
+        .zip(&input.g2_keys)
+        .filter(|((_, sig), pk)| verify_message(pk.g2(), &input.digest.0, sig.g1_point().g1()))
+        .count()
+}
+
 fn compare(c: &mut Criterion) {
     let rampart_digest = Digest::repeat_byte(0x5a);
     let eigen_digest = B256::repeat_byte(0x5a);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
 
     for n in [100usize, 1000] {
         let mut group = c.benchmark_group("aggregate_all_valid");
@@ -164,6 +190,21 @@ fn compare(c: &mut Criterion) {
         assert_eq!(runtime.block_on(eigen_once(&mut eigen)), n);
         group.bench_function(BenchmarkId::new("eigensdk", n), |b| {
             b.iter(|| runtime.block_on(eigen_once(&mut eigen)))
+        });
+        group.finish();
+
+        let mut group = c.benchmark_group("breakdown");
+        group.throughput(Throughput::Elements(n as u64));
+        group.sample_size(10);
+        group.warm_up_time(Duration::from_secs(1));
+        group.measurement_time(Duration::from_secs(if n >= 1000 { 20 } else { 5 }));
+        let decoded = rampart_decode(&rampart);
+        group.bench_function(BenchmarkId::new("rampart_predecoded", n), |b| {
+            b.iter(|| rampart_aggregate(&rampart, &decoded))
+        });
+        assert_eq!(eigen_verify_only(&eigen), n);
+        group.bench_function(BenchmarkId::new("eigensdk_verify_only", n), |b| {
+            b.iter(|| eigen_verify_only(&eigen))
         });
         group.finish();
     }

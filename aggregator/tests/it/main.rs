@@ -5,6 +5,7 @@
 #![allow(unreachable_pub, missing_docs)]
 
 mod api;
+mod crash;
 mod properties;
 mod service;
 mod support;
