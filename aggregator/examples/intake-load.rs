@@ -6,10 +6,14 @@
 //! reports the sustained rate and the latency distribution of the 202 answers. Batches are
 //! committed as the load runs, so certificates are built and submitted at the same time.
 //!
+//! With `CERTIFY` = 0 the rollup's threshold is 100% and operator 0 never signs, so no
+//! certificate is built during the load: the figure is the intake alone (on a shared 2-core
+//! machine anvil executing certificates competes for the same cores).
+//!
 //! ```text
-//! cargo run --release -p rampart-aggregator --example intake-load -- [OPERATORS] [BATCHES] [CONCURRENCY]
+//! cargo run --release -p rampart-aggregator --example intake-load -- [OPERATORS] [BATCHES] [CONCURRENCY] [CERTIFY]
 //! ```
-//! (defaults 128, 160, 64; anvil from the pinned toolchain: `eval "$(scripts/toolchain env)"`).
+//! (defaults 128, 160, 64, 1; anvil from the pinned toolchain: `eval "$(scripts/toolchain env)"`).
 
 #![allow(clippy::print_stdout, missing_docs)]
 
@@ -30,21 +34,31 @@ async fn main() {
     let operators = args.first().copied().unwrap_or(128) as u32;
     let batches = args.get(1).copied().unwrap_or(160);
     let concurrency = args.get(2).copied().unwrap_or(64) as usize;
+    let certify = args.get(3).copied().unwrap_or(1) != 0;
 
     let dir = tempfile::tempdir().unwrap();
     let t = Instant::now();
-    let config = NetworkConfig { operators, data_dir: dir.path().join("devnet"), port: 0, ..Default::default() };
+    let config = NetworkConfig {
+        operators,
+        data_dir: dir.path().join("devnet"),
+        port: 0,
+        ..Default::default()
+    };
     let net = Network::start(&config, &mut |_| {}).await.unwrap();
-    let rollup = net.register_rollup(6667, U256::from(10u64).pow(U256::from(16))).await.unwrap();
+    let threshold = if certify { 6667 } else { 10_000 };
+    let rollup =
+        net.register_rollup(threshold, U256::from(10u64).pow(U256::from(16))).await.unwrap();
     println!("devnet with {operators} operators in {:.1} s", t.elapsed().as_secs_f64());
 
     let keys: Vec<_> = net
         .operators
         .iter()
         .map(|op| {
-            let ks = rampart_keystore::Keystore::from_file(&op.config.parent().unwrap().join("bls.json"))
-                .unwrap()
-                .unwrap();
+            let ks = rampart_keystore::Keystore::from_file(
+                &op.config.parent().unwrap().join("bls.json"),
+            )
+            .unwrap()
+            .unwrap();
             (op.address, ks.decrypt("rampart-devnet").unwrap())
         })
         .collect();
@@ -62,8 +76,12 @@ async fn main() {
     let mut bodies = Vec::new();
     for b in 0..batches {
         let digest = checkpoint(b).digest(&domain);
-        for (operator, sk) in &keys {
-            let a = SignedAttestation { operator: *operator, checkpoint: checkpoint(b), signature: sk.sign(&digest) };
+        for (operator, sk) in keys.iter().skip(usize::from(!certify)) {
+            let a = SignedAttestation {
+                operator: *operator,
+                checkpoint: checkpoint(b),
+                signature: sk.sign(&digest),
+            };
             bodies.push(serde_json::to_vec(&a).unwrap());
         }
     }
@@ -72,9 +90,14 @@ async fn main() {
     let signer = PrivateKeySigner::random();
     let key = dir.path().join("submitter.key");
     std::fs::write(&key, format!("0x{}\n", alloy::hex::encode(signer.to_bytes()))).unwrap();
-    let deployer = connect(&net.rpc_url(), Some(PrivateKeySigner::from_bytes(&net.deployer_key()).unwrap())).unwrap();
+    let deployer =
+        connect(&net.rpc_url(), Some(PrivateKeySigner::from_bytes(&net.deployer_key()).unwrap()))
+            .unwrap();
     deployer
-        .raw_request::<_, serde_json::Value>("anvil_setBalance".into(), (signer.address(), U256::from(10u64).pow(U256::from(20))))
+        .raw_request::<_, serde_json::Value>(
+            "anvil_setBalance".into(),
+            (signer.address(), U256::from(10u64).pow(U256::from(20))),
+        )
         .await
         .unwrap();
     let text = format!(
@@ -87,7 +110,11 @@ async fn main() {
     );
     let path = dir.path().join("aggregator.toml");
     std::fs::write(&path, text).unwrap();
-    let agg = rampart_aggregator::service::start(rampart_aggregator::config::Config::load(&path).unwrap()).await.unwrap();
+    let agg = rampart_aggregator::service::start(
+        rampart_aggregator::config::Config::load(&path).unwrap(),
+    )
+    .await
+    .unwrap();
     let url = format!("http://{}/v1/attestations", agg.addr);
 
     // The batcher commits ahead of the load (within the aggregator's 64-batch window).
@@ -116,7 +143,12 @@ async fn main() {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(body) = bodies.get(i) else { break };
                 let t = Instant::now();
-                let r = client.post(&url).header("content-type", "application/json").body(body.clone()).send().await;
+                let r = client
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .body(body.clone())
+                    .send()
+                    .await;
                 match r {
                     Ok(r) if r.status().as_u16() == 202 => latencies.push(t.elapsed()),
                     _ => failures += 1,
@@ -137,7 +169,7 @@ async fn main() {
     latencies.sort();
     let q = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize].as_secs_f64() * 1e3;
     println!(
-        "{} accepted, {failures} failed, in {:.2} s: {:.0} attestations/s; latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({concurrency} connections)",
+        "{} accepted, {failures} failed, in {:.2} s: {:.0} attestations/s; latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms ({concurrency} connections, certifying: {certify})",
         latencies.len(),
         elapsed.as_secs_f64(),
         latencies.len() as f64 / elapsed.as_secs_f64(),

@@ -1,11 +1,16 @@
 //! The verification pipeline behind `POST /v1/attestations`.
 //!
-//! Handlers parse and pre-check an attestation, then queue it here with a reply channel. One
-//! task drains the queue in batches: everything queued while the previous batch was being
-//! verified forms the next one, so under load each batch is large (one aggregate pairing check
-//! per checkpoint digest) and when idle a single attestation goes through alone (no added
-//! latency). Valid attestations are written in one database transaction, and only after the
-//! commit does any handler answer 202: an accepted attestation is never lost.
+//! Handlers parse and pre-check an attestation, then queue it here with a reply channel. Two
+//! stages follow, each draining its queue in batches, so under load batches are large and when
+//! idle a single attestation goes through alone (no added latency):
+//!
+//! 1. **verify**: everything queued while the previous batch was being verified is checked
+//!    together, one aggregate pairing check per checkpoint digest (bisection on failure);
+//! 2. **store**: every verified batch queued while the previous commit ran is written in one
+//!    database transaction. Only after the commit does any handler answer 202: an accepted
+//!    attestation is never lost.
+//!
+//! The stages overlap: the next batch is verified while the previous one is committed.
 //!
 //! The database decides conflicts: the first attestation per `(rollup, batch, operator)` is
 //! kept; a later one over the same digest is a duplicate, over another digest it is
@@ -91,24 +96,42 @@ impl Dirty {
     }
 }
 
-/// The verification task's state.
+/// Accepted digests per batch and operator: answers plain re-sends without a pairing.
+type Seen = Mutex<HashMap<(u64, u64), HashMap<Address, B256>>>;
+
+/// The pipeline's state.
 #[derive(Debug)]
 pub struct Intake {
     store: Store,
     metrics: Arc<Metrics>,
     dirty: Arc<Dirty>,
-    /// Accepted digests per batch and operator: answers plain re-sends without a pairing.
-    seen: HashMap<(u64, u64), HashMap<Address, B256>>,
+    seen: Arc<Seen>,
 }
 
 impl Intake {
     /// A pipeline writing to `store`.
     pub fn new(store: Store, metrics: Arc<Metrics>, dirty: Arc<Dirty>) -> Self {
-        Self { store, metrics, dirty, seen: HashMap::new() }
+        Self { store, metrics, dirty, seen: Arc::default() }
     }
 
-    /// Runs until every sender is gone.
-    pub async fn run(mut self, mut rx: mpsc::Receiver<Job>) {
+    /// Runs until every sender is gone and everything queued is stored.
+    pub async fn run(self, mut rx: mpsc::Receiver<Job>) {
+        let this = Arc::new(self);
+        let (verified_tx, mut verified_rx) = mpsc::channel::<Vec<Job>>(64);
+        let writer = {
+            let this = this.clone();
+            tokio::spawn(async move {
+                while let Some(mut jobs) = verified_rx.recv().await {
+                    while jobs.len() < MAX_BATCH {
+                        match verified_rx.try_recv() {
+                            Ok(more) => jobs.extend(more),
+                            Err(_) => break,
+                        }
+                    }
+                    this.store_verified(jobs).await;
+                }
+            })
+        };
         while let Some(first) = rx.recv().await {
             let mut jobs = vec![first];
             while jobs.len() < MAX_BATCH {
@@ -117,18 +140,22 @@ impl Intake {
                     Err(_) => break,
                 }
             }
-            self.process(jobs).await;
+            let verified = this.verify(jobs).await;
+            if !verified.is_empty() && verified_tx.send(verified).await.is_err() {
+                break;
+            }
         }
+        drop(verified_tx);
+        let _ = writer.await;
     }
 
-    async fn process(&mut self, jobs: Vec<Job>) {
+    /// Answers duplicates and bad signatures; returns the jobs whose signature verified.
+    async fn verify(&self, jobs: Vec<Job>) -> Vec<Job> {
         let mut fresh = Vec::with_capacity(jobs.len());
+        let seen = self.seen.lock().expect("seen lock").clone_keys_for(&jobs);
         for job in jobs {
             let c = &job.attestation.checkpoint;
-            let known = self
-                .seen
-                .get(&(c.rollup_id.0, c.batch_index))
-                .and_then(|ops| ops.get(&job.attestation.operator));
+            let known = seen.get(&(c.rollup_id.0, c.batch_index, job.attestation.operator));
             if known == Some(&job.digest) {
                 self.metrics.duplicates.increment(1);
                 let _ = job.reply.send(Outcome::Duplicate);
@@ -137,7 +164,7 @@ impl Intake {
             }
         }
         if fresh.is_empty() {
-            return;
+            return fresh;
         }
         self.metrics.batch_size.record(fresh.len() as f64);
 
@@ -175,7 +202,7 @@ impl Intake {
                 for job in fresh {
                     let _ = job.reply.send(Outcome::Unavailable(why.clone()));
                 }
-                return;
+                return Vec::new();
             }
         };
         self.metrics.pairing_checks.increment(checks as u64);
@@ -190,9 +217,11 @@ impl Intake {
                 let _ = job.reply.send(Outcome::InvalidSignature);
             }
         }
-        if accepted_jobs.is_empty() {
-            return;
-        }
+        accepted_jobs
+    }
+
+    /// Writes verified jobs in one transaction, then answers them.
+    async fn store_verified(&self, accepted_jobs: Vec<Job>) {
         let now = now_ms();
         let rows: Vec<StoredAttestation> = accepted_jobs
             .iter()
@@ -213,28 +242,40 @@ impl Intake {
                 return;
             }
         };
-        if self.seen.len() > CACHE_BATCHES {
-            self.seen.clear();
+        let mut outcomes = Vec::with_capacity(accepted_jobs.len());
+        {
+            let mut seen = self.seen.lock().expect("seen lock");
+            if seen.len() > CACHE_BATCHES {
+                seen.clear();
+            }
+            for (job, existing) in accepted_jobs.iter().zip(&existing) {
+                let a = job.attestation;
+                let key = (a.checkpoint.rollup_id.0, a.checkpoint.batch_index);
+                if existing.is_none_or(|e| e.digest == job.digest) {
+                    seen.entry(key).or_default().insert(a.operator, job.digest);
+                }
+            }
         }
         for (job, existing) in accepted_jobs.into_iter().zip(existing) {
             let a = job.attestation;
             let key = (a.checkpoint.rollup_id.0, a.checkpoint.batch_index);
             let outcome = match existing {
                 None => {
-                    self.seen.entry(key).or_default().insert(a.operator, job.digest);
                     self.dirty.mark(key);
                     self.metrics.accepted.increment(1);
                     self.metrics.intake_seconds.record(job.started.elapsed().as_secs_f64());
                     Outcome::Accepted
                 }
                 Some(first) if first.digest == job.digest => {
-                    self.seen.entry(key).or_default().insert(a.operator, job.digest);
                     self.metrics.duplicates.increment(1);
                     Outcome::Duplicate
                 }
                 Some(first) => self.equivocation(first.attestation, a).await,
             };
-            let _ = job.reply.send(outcome);
+            outcomes.push((job.reply, outcome));
+        }
+        for (reply, outcome) in outcomes {
+            let _ = reply.send(outcome);
         }
     }
 
@@ -252,5 +293,23 @@ impl Intake {
             }
             Err(e) => Outcome::Unavailable(e.to_string()),
         }
+    }
+}
+
+/// Looks up only what a batch of jobs needs, so the lock is held briefly.
+trait SeenLookup {
+    fn clone_keys_for(&self, jobs: &[Job]) -> HashMap<(u64, u64, Address), B256>;
+}
+
+impl SeenLookup for HashMap<(u64, u64), HashMap<Address, B256>> {
+    fn clone_keys_for(&self, jobs: &[Job]) -> HashMap<(u64, u64, Address), B256> {
+        jobs.iter()
+            .filter_map(|j| {
+                let c = &j.attestation.checkpoint;
+                let digest =
+                    self.get(&(c.rollup_id.0, c.batch_index))?.get(&j.attestation.operator)?;
+                Some(((c.rollup_id.0, c.batch_index, j.attestation.operator), *digest))
+            })
+            .collect()
     }
 }

@@ -146,9 +146,21 @@ async fn two_replicas_on_postgres_submit_once() {
     for batch in 0..4 {
         h.wait_certified(batch).await;
     }
-    let la = get(a.addr, "/health").await.1["leader"] == true;
-    let lb = get(b.addr, "/health").await.1["leader"] == true;
-    assert!(la ^ lb, "exactly one leader (a: {la}, b: {lb})");
+    // Exactly one leader (a lease can change hands while a slow loop renews late; wait for a
+    // settled answer).
+    let leader_is_a = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (addr_a, addr_b) = (a.addr, b.addr);
+    eventually("exactly one leader", || {
+        let leader_is_a = leader_is_a.clone();
+        async move {
+            let la = get(addr_a, "/health").await.1["leader"] == true;
+            let lb = get(addr_b, "/health").await.1["leader"] == true;
+            leader_is_a.store(la, std::sync::atomic::Ordering::SeqCst);
+            la ^ lb
+        }
+    })
+    .await;
+    let la = leader_is_a.load(std::sync::atomic::Ordering::SeqCst);
     // The leader leaves; the other takes over and certifies the next batch.
     let (leader, other) = if la { (a, b) } else { (b, a) };
     leader.shutdown().await.unwrap();
