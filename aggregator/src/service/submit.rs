@@ -14,7 +14,8 @@
 //!   attempts dropped and a new attempt takes a fresh nonce.
 //! - **Confirmations and reorgs**: an attempt is mined, then confirmed `confirmations` blocks
 //!   later; a mined attempt whose receipt disappears (reorg) goes back to pending and is
-//!   re-broadcast.
+//!   re-broadcast; a confirmed one that a deeper reorg removed is marked dropped and the batch
+//!   is certified again.
 //! - **Idempotence**: a batch certified on L1 by anyone is never submitted again; an estimate
 //!   reverting with `AlreadyCertified` sends nothing.
 
@@ -80,7 +81,6 @@ pub struct Submitter {
     pub instance: String,
     ready_since: HashMap<(u64, u64), Instant>,
     retry_at: HashMap<(u64, u64), Instant>,
-    next_nonce: Option<u64>,
 }
 
 impl std::fmt::Debug for Submitter {
@@ -129,7 +129,6 @@ impl Submitter {
             instance,
             ready_since: HashMap::new(),
             retry_at: HashMap::new(),
-            next_nonce: None,
         }
     }
 
@@ -151,7 +150,6 @@ impl Submitter {
                 if held != leader {
                     tracing::info!(target: "rampart::aggregator", instance = %self.instance,
                         leader = held, "submitter leadership changed");
-                    self.next_nonce = None;
                 }
                 leader = held;
                 self.leader.store(held, Ordering::Relaxed);
@@ -268,7 +266,6 @@ impl Submitter {
             for s in &open {
                 self.store.set_status(s, Status::Dropped, None).await?;
             }
-            self.next_nonce = None;
             return Ok(());
         }
         let age = Duration::from_millis((now_ms() - latest.created_at).max(0) as u64);
@@ -354,9 +351,25 @@ impl Submitter {
                 continue;
             }
             let attempts = self.store.submissions(key.0, key.1).await?;
-            if attempts.iter().any(|s| s.status.is_open() || s.status == Status::Confirmed) {
+            if attempts.iter().any(|s| s.status.is_open()) {
                 self.ready_since.remove(&key);
                 continue;
+            }
+            if let Some(confirmed) = attempts.iter().find(|s| s.status == Status::Confirmed) {
+                // Ours was confirmed, yet L1 as followed has no certificate: either the
+                // follower has not caught up, or a reorg deeper than `confirmations` removed
+                // it. Only the second needs a new certificate.
+                let receipt = self
+                    .provider
+                    .get_transaction_receipt(confirmed.tx_hash)
+                    .await
+                    .map_err(rpc("eth_getTransactionReceipt"))?;
+                if receipt.is_some() {
+                    continue;
+                }
+                tracing::warn!(target: "rampart::aggregator", rollup = key.0, batch = key.1,
+                    tx = %confirmed.tx_hash, "a confirmed certificate was reorged out; certifying again");
+                self.store.set_status(confirmed, Status::Dropped, None).await?;
             }
             let atts = self.store.attestations(key.0, key.1).await?;
             let Some(plan) = self.plan(key, &batch, &atts, synced).await else {
@@ -476,7 +489,6 @@ impl Submitter {
                 "another replica claimed this certificate");
             return Ok(());
         }
-        self.next_nonce = Some(nonce + 1);
         self.metrics.certificates_sent.increment(1);
         tracing::info!(target: "rampart::aggregator", rollup = key.0, batch = key.1, tx = %tx_hash,
             signers = cert.signers, non_signers = cert.non_signers.len(),
@@ -511,16 +523,17 @@ impl Submitter {
         Ok((max_fee, fees.max_priority_fee_per_gas.min(max_fee)))
     }
 
-    async fn nonce(&mut self) -> Result<u64> {
+    async fn nonce(&self) -> Result<u64> {
         let pending = self
             .provider
             .get_transaction_count(self.sender)
             .pending()
             .await
             .map_err(rpc("eth_getTransactionCount"))?;
-        // Our open transactions hold their nonces even if this node forgot them.
+        // The node's pending count includes what we just broadcast; our open transactions hold
+        // their nonces even if this node forgot them.
         let open = self.store.max_open_nonce(self.sender).await?.map_or(0, |n| n + 1);
-        Ok(pending.max(open).max(self.next_nonce.unwrap_or(0)))
+        Ok(pending.max(open))
     }
 }
 

@@ -266,3 +266,49 @@ async fn an_unmined_certificate_is_fee_bumped() {
     assert_eq!(h.certificate_transactions(0).await, 1);
     agg.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_certificate_reorged_out_is_certified_again() {
+    let h = Harness::start(4).await;
+    let db = h.dir.path().join("agg.sqlite").display().to_string();
+    let agg = h.aggregator("agg", &db, "[submission]\nconfirmations = 0\n").await;
+    let path = format!("/v1/rollups/{}/batches/0", h.rollup);
+    let snapshot: alloy::primitives::U256 =
+        h.deployer.raw_request("evm_snapshot".into(), ()).await.unwrap();
+    let cp = h.commit(0).await;
+    for i in 0..4 {
+        assert_eq!(post_attestation(agg.addr, &h.attest(i, &cp)).await.0, 202);
+    }
+    h.wait_certified(0).await;
+    eventually("the certificate confirmed", || async {
+        get(agg.addr, &path).await.1["submissions"][0]["status"] == "confirmed"
+    })
+    .await;
+
+    // A reorg takes the commit and the certificate away; the batch is committed again on the
+    // new branch, and certified again from the stored attestations.
+    let reverted: bool = h.deployer.raw_request("evm_revert".into(), (snapshot,)).await.unwrap();
+    assert!(reverted);
+    let center = h.center();
+    let gone = rampart_chain::provider::read("cert", center.certificateCommitment(h.rollup, 0));
+    assert_eq!(gone.await.unwrap(), B256::ZERO);
+    for _ in 0..3 {
+        mine(&h).await;
+    }
+    // A fresh provider: the old one's nonce cache still counts the reverted transactions.
+    let signer = alloy_signer_local::PrivateKeySigner::from_bytes(&h.net.deployer_key()).unwrap();
+    let batcher = rampart_chain::provider::connect(&h.net.rpc_url(), Some(signer)).unwrap();
+    let center = rampart_contracts::attestation_center::RampartAttestationCenter::new(
+        h.net.deployment.rampart.attestation_center,
+        batcher,
+    );
+    let commit = center.commitBatch(h.rollup, 0, cp.l2_block_number, B256::repeat_byte(0xc0));
+    rampart_chain::provider::send("commit again", commit).await.unwrap();
+    h.wait_certified(0).await;
+    eventually("a new attempt after the reorged one", || async {
+        let (_, b) = get(agg.addr, &path).await;
+        b["submissions"][0]["status"] == "dropped" && b["status"] == "certified"
+    })
+    .await;
+    agg.shutdown().await.unwrap();
+}
