@@ -199,11 +199,10 @@ async fn accept(
             if e.is_syntax() || e.is_eof() { "malformed_json" } else { "invalid_attestation" };
         ApiError::new(StatusCode::BAD_REQUEST, code, e.to_string())
     })?;
-    let pubkey = check_against_chain(api, &a).await?;
-    if let Some(answer) = pubkey.as_ref().err() {
-        return Ok(answer.clone().into_response());
-    }
-    let pubkey = pubkey.expect("checked");
+    let pubkey = match check_against_chain(api, &a).await? {
+        Ok(pubkey) => pubkey,
+        Err(done) => return Ok(done.into_response()),
+    };
     if !api.limiter.allow(a.operator, ip) {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -264,75 +263,88 @@ fn stopping() -> ApiError {
     ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "stopping", "the aggregator is shutting down")
 }
 
-/// Checks the attestation against what L1 says (one on-demand sync when something is not
-/// known yet). `Ok(Err(answer))` is a final non-error answer (already certified).
+/// What L1 (as followed) says about an attestation.
+enum Lookup {
+    /// Known operator and rollup, a batch that may be attested: verify with this key.
+    Ready(rampart_crypto::PublicKey),
+    /// Nothing to do (already certified): answer this, with a 2xx status.
+    Done(ApiError),
+    /// Refused for good.
+    Refused(ApiError),
+    /// Refused because the rollup or the operator's key is not known (yet).
+    Unknown(ApiError),
+}
+
+/// Checks the attestation against what L1 says, with one on-demand sync when the rollup or the
+/// operator's key is not known yet. `Ok(Err(answer))` is a final non-error answer.
 async fn check_against_chain(
     api: &Api,
     a: &SignedAttestation,
 ) -> Result<Result<rampart_crypto::PublicKey, ApiError>, ApiError> {
-    let c = &a.checkpoint;
-    for attempt in 0..2 {
-        let missing = {
-            let chain = api.chain.read().await;
-            match (chain.rollups.get(&c.rollup_id.0), chain.registry.key(&a.operator)) {
-                (None, _) => Some(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "unknown_rollup",
-                    format!("rollup {} is not registered in the attestation center", c.rollup_id.0),
-                )),
-                (Some(_), None) => Some(ApiError::new(
-                    StatusCode::FORBIDDEN,
-                    "unknown_operator",
-                    format!("{} has no BLS key registered with Rampart", a.operator),
-                )),
-                (Some(_), Some(pubkey)) => {
-                    let batch = chain.batches.get(&(c.rollup_id.0, c.batch_index));
-                    return match batch {
-                        Some(b) if b.l2_block_number != c.l2_block_number => Err(ApiError::new(
-                            StatusCode::UNPROCESSABLE_ENTITY,
-                            "checkpoint_mismatch",
-                            format!(
-                                "batch {} of rollup {} ends at L2 block {}, not {}",
-                                c.batch_index, c.rollup_id.0, b.l2_block_number, c.l2_block_number
-                            ),
-                        )),
-                        Some(b) if b.certified.is_some() => Ok(Err(ApiError::new(
-                            StatusCode::OK,
-                            "already_certified",
-                            "this batch is already certified on L1; nothing to do",
-                        ))),
-                        Some(_) => Ok(Ok(pubkey)),
-                        None => {
-                            let next = chain
-                                .batches
-                                .range((c.rollup_id.0, 0)..=(c.rollup_id.0, u64::MAX))
-                                .next_back()
-                                .map_or(0, |((_, i), _)| i + 1);
-                            if c.batch_index >= next.saturating_add(MAX_BATCHES_AHEAD) {
-                                Err(ApiError::new(
-                                    StatusCode::UNPROCESSABLE_ENTITY,
-                                    "batch_too_far_ahead",
-                                    format!(
-                                        "batch {} of rollup {} is not committed and too far \
-                                         past the last committed one ({next} is next)",
-                                        c.batch_index, c.rollup_id.0
-                                    ),
-                                ))
-                            } else {
-                                Ok(Ok(pubkey))
-                            }
-                        }
-                    };
-                }
-            }
-        };
-        if attempt == 0 && may_sync(api) {
-            let _ = api.follower.sync().await;
-            continue;
-        }
-        return Err(missing.expect("set when not returned"));
+    let mut lookup = look_up(&*api.chain.read().await, a);
+    if matches!(lookup, Lookup::Unknown(_)) && may_sync(api) {
+        let _ = api.follower.sync().await;
+        lookup = look_up(&*api.chain.read().await, a);
     }
-    unreachable!("the loop returns")
+    match lookup {
+        Lookup::Ready(pubkey) => Ok(Ok(pubkey)),
+        Lookup::Done(answer) => Ok(Err(answer)),
+        Lookup::Refused(e) | Lookup::Unknown(e) => Err(e),
+    }
+}
+
+fn look_up(chain: &ChainState, a: &SignedAttestation) -> Lookup {
+    let c = &a.checkpoint;
+    let (rollup, batch) = (c.rollup_id.0, c.batch_index);
+    if !chain.rollups.contains_key(&rollup) {
+        return Lookup::Unknown(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_rollup",
+            format!("rollup {rollup} is not registered in the attestation center"),
+        ));
+    }
+    let Some(pubkey) = chain.registry.key(&a.operator) else {
+        return Lookup::Unknown(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "unknown_operator",
+            format!("{} has no BLS key registered with Rampart", a.operator),
+        ));
+    };
+    match chain.batches.get(&(rollup, batch)) {
+        Some(b) if b.l2_block_number != c.l2_block_number => Lookup::Refused(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "checkpoint_mismatch",
+            format!(
+                "batch {batch} of rollup {rollup} ends at L2 block {}, not {}",
+                b.l2_block_number, c.l2_block_number
+            ),
+        )),
+        Some(b) if b.certified.is_some() => Lookup::Done(ApiError::new(
+            StatusCode::OK,
+            "already_certified",
+            "this batch is already certified on L1; nothing to do",
+        )),
+        Some(_) => Lookup::Ready(pubkey),
+        None => {
+            let next = chain
+                .batches
+                .range((rollup, 0)..=(rollup, u64::MAX))
+                .next_back()
+                .map_or(0, |((_, i), _)| i + 1);
+            if batch >= next.saturating_add(MAX_BATCHES_AHEAD) {
+                Lookup::Refused(ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "batch_too_far_ahead",
+                    format!(
+                        "batch {batch} of rollup {rollup} is not committed and too far past the \
+                         last committed one ({next} is next)"
+                    ),
+                ))
+            } else {
+                Lookup::Ready(pubkey)
+            }
+        }
+    }
 }
 
 /// At most one on-demand sync per 250 ms, whatever strangers send.

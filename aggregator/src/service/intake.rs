@@ -213,7 +213,7 @@ impl Intake {
             if valid.contains(&i) {
                 accepted_jobs.push(job);
             } else {
-                self.metrics.rejected.increment(1);
+                // Counted as rejected by the handler, with every other 4xx.
                 let _ = job.reply.send(Outcome::InvalidSignature);
             }
         }
@@ -288,7 +288,6 @@ impl Intake {
                         rollup = first.checkpoint.rollup_id.0, batch = first.checkpoint.batch_index,
                         "equivocation: two signed checkpoints for one batch; evidence stored");
                 }
-                self.metrics.rejected.increment(1);
                 Outcome::Equivocation { first: Box::new(first) }
             }
             Err(e) => Outcome::Unavailable(e.to_string()),
