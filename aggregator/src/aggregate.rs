@@ -103,9 +103,7 @@ impl CheckpointAggregate {
     /// Whether the signers hold at least `threshold_bps` / 10,000 of the set's stake (the
     /// same inequality L1 checks).
     pub fn reached(&self, threshold_bps: u16) -> bool {
-        !self.view.total_stake.is_zero()
-            && self.signed_stake * U256::from(10_000u32)
-                >= self.view.total_stake * U256::from(threshold_bps)
+        self.view.reaches(self.signed_stake, threshold_bps)
     }
 
     /// The signers.

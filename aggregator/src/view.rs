@@ -51,6 +51,13 @@ impl OperatorSetView {
         self.operators.iter()
     }
 
+    /// Whether `stake` is at least `threshold_bps` / 10,000 of the set's total: the
+    /// inequality L1 checks (an empty set never reaches a threshold).
+    pub fn reaches(&self, stake: U256, threshold_bps: u16) -> bool {
+        !self.total_stake.is_zero()
+            && stake * U256::from(10_000u32) >= self.total_stake * U256::from(threshold_bps)
+    }
+
     /// Number of operators.
     pub fn len(&self) -> usize {
         self.operators.len()

@@ -406,8 +406,7 @@ async fn get_batch(
         .map(|(digest, atts)| {
             let stake: U256 =
                 atts.iter().filter_map(|a| view.operator(&a.operator)).map(|o| o.stake).sum();
-            let reached = !view.total_stake.is_zero()
-                && stake * U256::from(10_000u32) >= view.total_stake * U256::from(r.threshold_bps);
+            let reached = view.reaches(stake, r.threshold_bps);
             json!({
                 "digest": digest,
                 "checkpoint": atts[0].checkpoint,

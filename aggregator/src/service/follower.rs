@@ -4,9 +4,9 @@
 //! applied block is still canonical; if a reorg replaced it, the state is rebuilt from the
 //! deployment's start block (events are the only input, so a rebuild is exact).
 
-use super::ServiceError;
 use super::chain::{Batch, Certified, ChainState, Rollup};
 use super::metrics::Metrics;
+use super::{ServiceError, rpc_error as rpc};
 use alloy::providers::{DynProvider, Provider};
 use alloy::rpc::types::{Filter, Log};
 use alloy::sol_types::SolEvent;
@@ -107,10 +107,6 @@ impl Follower {
             .map_err(rpc("eth_getBlockByNumber"))?;
         Ok(b.map(|b| b.header.hash).unwrap_or_default())
     }
-}
-
-fn rpc(method: &'static str) -> impl Fn(alloy::transports::TransportError) -> ServiceError {
-    move |e| ServiceError::Rpc(format!("L1 {method}: {e}"))
 }
 
 /// Applies one log to the state (unknown or undecodable logs are ignored).

@@ -152,7 +152,7 @@ impl Intake {
     /// Answers duplicates and bad signatures; returns the jobs whose signature verified.
     async fn verify(&self, jobs: Vec<Job>) -> Vec<Job> {
         let mut fresh = Vec::with_capacity(jobs.len());
-        let seen = self.seen.lock().expect("seen lock").clone_keys_for(&jobs);
+        let seen = seen_digests(&self.seen.lock().expect("seen lock"), &jobs);
         for job in jobs {
             let c = &job.attestation.checkpoint;
             let known = seen.get(&(c.rollup_id.0, c.batch_index, job.attestation.operator));
@@ -295,20 +295,17 @@ impl Intake {
     }
 }
 
-/// Looks up only what a batch of jobs needs, so the lock is held briefly.
-trait SeenLookup {
-    fn clone_keys_for(&self, jobs: &[Job]) -> HashMap<(u64, u64, Address), B256>;
-}
-
-impl SeenLookup for HashMap<(u64, u64), HashMap<Address, B256>> {
-    fn clone_keys_for(&self, jobs: &[Job]) -> HashMap<(u64, u64, Address), B256> {
-        jobs.iter()
-            .filter_map(|j| {
-                let c = &j.attestation.checkpoint;
-                let digest =
-                    self.get(&(c.rollup_id.0, c.batch_index))?.get(&j.attestation.operator)?;
-                Some(((c.rollup_id.0, c.batch_index, j.attestation.operator), *digest))
-            })
-            .collect()
-    }
+/// The accepted digests the jobs' (batch, operator) pairs already have: only what this batch
+/// needs, so the lock is held briefly.
+fn seen_digests(
+    seen: &HashMap<(u64, u64), HashMap<Address, B256>>,
+    jobs: &[Job],
+) -> HashMap<(u64, u64, Address), B256> {
+    jobs.iter()
+        .filter_map(|j| {
+            let c = &j.attestation.checkpoint;
+            let digest = seen.get(&(c.rollup_id.0, c.batch_index))?.get(&j.attestation.operator)?;
+            Some(((c.rollup_id.0, c.batch_index, j.attestation.operator), *digest))
+        })
+        .collect()
 }

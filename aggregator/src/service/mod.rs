@@ -216,14 +216,28 @@ pub async fn run(
     config: Config,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), ServiceError> {
-    let aggregator = start(config).await?;
+    let mut aggregator = start(config).await?;
     tokio::pin!(shutdown);
-    let stop = aggregator.stop.clone();
-    tokio::select! {
-        _ = &mut shutdown => aggregator.shutdown().await,
-        result = async {
-            let _ = stop.subscribe().wait_for(|s| *s).await;
-            Ok::<(), ServiceError>(())
-        } => result,
+    let served = tokio::select! {
+        _ = &mut shutdown => None,
+        served = &mut aggregator.server => Some(served),
+    };
+    match served {
+        None => aggregator.shutdown().await,
+        // The server ended by itself (an error): stop the other tasks and report it.
+        Some(served) => {
+            let _ = aggregator.stop.send(true);
+            for task in aggregator.tasks {
+                let _ = task.await;
+            }
+            served.map_err(|e| ServiceError::Task(e.to_string()))?
+        }
     }
+}
+
+/// Maps a failed L1 call to [`ServiceError::Rpc`], naming the method.
+pub(crate) fn rpc_error(
+    method: &'static str,
+) -> impl Fn(alloy::transports::TransportError) -> ServiceError {
+    move |e| ServiceError::Rpc(format!("L1 {method}: {e}"))
 }

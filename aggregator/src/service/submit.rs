@@ -19,11 +19,11 @@
 //! - **Idempotence**: a batch certified on L1 by anyone is never submitted again; an estimate
 //!   reverting with `AlreadyCertified` sends nothing.
 
-use super::ServiceError;
 use super::chain::{Batch, ChainState};
 use super::intake::Dirty;
 use super::metrics::Metrics;
 use super::store::{Status, Store, StoredAttestation, Submission, now_ms};
+use super::{ServiceError, rpc_error as rpc};
 use crate::config::SubmissionConfig;
 use crate::{CheckpointAggregate, OperatorSetView};
 use alloy::eips::eip2718::{Decodable2718, Encodable2718};
@@ -90,10 +90,6 @@ impl std::fmt::Debug for Submitter {
 }
 
 type Result<T> = std::result::Result<T, ServiceError>;
-
-fn rpc(method: &'static str) -> impl Fn(alloy::transports::TransportError) -> ServiceError {
-    move |e| ServiceError::Rpc(format!("L1 {method}: {e}"))
-}
 
 impl Submitter {
     /// A submitter; call [`Submitter::run`].
