@@ -54,6 +54,18 @@
 //! max_fee_gwei = 1000
 //! # Leader lease duration, in milliseconds (renewed every third of it). Default 6000.
 //! lease_ttl_ms = 6000
+//!
+//! [telemetry]
+//! # OTLP/HTTP endpoint for traces; empty: no export. Default "". The OTEL_* variables
+//! # (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_SAMPLER_ARG, OTEL_SERVICE_NAME,
+//! # OTEL_RESOURCE_ATTRIBUTES) override this section.
+//! otlp_endpoint = "http://otel-collector:4318"
+//! # Fraction of batches traced (the same batches in every process). Default 1.
+//! sampling_ratio = 1.0
+//! # service.name. Default "rampart-aggregator".
+//! # service_name = "rampart-aggregator"
+//! # Extra resource attributes. Default none.
+//! # resource_attributes = { "deployment.environment" = "mainnet" }
 //! ```
 //!
 //! Relative paths are relative to the directory of the configuration file; unknown options are
@@ -80,6 +92,9 @@ pub struct Config {
     /// `[submission]`.
     #[serde(default)]
     pub submission: SubmissionConfig,
+    /// `[telemetry]`: trace export (off by default; `OTEL_*` variables override it).
+    #[serde(default)]
+    pub telemetry: rampart_telemetry::TelemetryConfig,
     /// The file this was loaded from (for messages).
     #[serde(skip)]
     pub source: PathBuf,
@@ -256,6 +271,7 @@ impl Config {
         if self.submission.lease_ttl_ms < 300 {
             return Err("submission.lease_ttl_ms must be at least 300".into());
         }
+        self.telemetry.validate().map_err(|e| e.to_string())?;
         Ok(())
     }
 

@@ -70,6 +70,18 @@
 //! rpc_url = "http://127.0.0.1:9545"
 //! # Attest only blocks at or below this L2 head: "latest", "safe" or "finalized". Default "safe".
 //! finality = "safe"
+//!
+//! [telemetry]
+//! # OTLP/HTTP endpoint for traces; empty: no export. Default "". The OTEL_* variables
+//! # (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_SAMPLER_ARG, OTEL_SERVICE_NAME,
+//! # OTEL_RESOURCE_ATTRIBUTES) override this section.
+//! otlp_endpoint = "http://otel-collector:4318"
+//! # Fraction of batches traced (the same batches in every process). Default 1.
+//! sampling_ratio = 1.0
+//! # service.name. Default "rampart-operator".
+//! # service_name = "rampart-operator"
+//! # Extra resource attributes. Default none.
+//! # resource_attributes = { "deployment.environment" = "mainnet" }
 //! ```
 //!
 //! Relative paths are relative to the directory of the configuration file. Plain-text secrets
@@ -119,6 +131,9 @@ pub struct Config {
     /// The rollups this operator attests.
     #[serde(default)]
     pub rollups: Vec<RollupConfig>,
+    /// Trace export (`[telemetry]`; off by default; `OTEL_*` variables override it).
+    #[serde(default)]
+    pub telemetry: rampart_telemetry::TelemetryConfig,
     /// The file this was read from (empty when parsed from a string).
     #[serde(skip)]
     pub source: PathBuf,
@@ -433,6 +448,7 @@ impl Config {
         if self.chain.rpc_url.trim().is_empty() {
             return Err(Error::config(path, "chain.rpc_url is empty"));
         }
+        self.telemetry.validate().map_err(|e| Error::config(path, e.to_string()))?;
         Ok(())
     }
 

@@ -23,12 +23,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{BoxError, Json, Router};
 use rampart_primitives::{Domain, SignedAttestation};
+use rampart_telemetry::{TARGET as TRACE, context, spans};
 use serde_json::json;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{RwLock, mpsc, oneshot};
+use tracing::Instrument as _;
 
 /// How far past the last committed batch an attestation may be (it may arrive before the
 /// aggregator sees the commit; a bound keeps strangers from filling the database).
@@ -199,6 +201,29 @@ async fn accept(
             if e.is_syntax() || e.is_eof() { "malformed_json" } else { "invalid_attestation" };
         ApiError::new(StatusCode::BAD_REQUEST, code, e.to_string())
     })?;
+    let (rollup, batch) = (a.checkpoint.rollup_id.0, a.checkpoint.batch_index);
+    let span = tracing::info_span!(target: TRACE, spans::AGGREGATOR_RECEIVE,
+        rollup, batch, operator = %a.operator, http.status = tracing::field::Empty);
+    // A child of the operator's delivery when it says so; in the batch's trace regardless.
+    if !context::continue_from(&span, headers) {
+        context::follow_batch(&span, &api.domain, rollup, batch);
+    }
+    let result = receive(api, ip, a, started).instrument(span.clone()).await;
+    let status = match &result {
+        Ok(r) => r.status(),
+        Err(e) => e.status,
+    };
+    span.record("http.status", status.as_u16());
+    result
+}
+
+/// A parsed attestation: checked against L1, rate-limited, verified and stored.
+async fn receive(
+    api: &Api,
+    ip: IpAddr,
+    a: SignedAttestation,
+    started: Instant,
+) -> Result<Response, ApiError> {
     let pubkey = match check_against_chain(api, &a).await? {
         Ok(pubkey) => pubkey,
         Err(done) => return Ok(done.into_response()),

@@ -21,7 +21,8 @@ use super::store::{Store, StoredAttestation, now_ms};
 use crate::verify::verify_batch;
 use alloy_primitives::{Address, B256};
 use rampart_crypto::PublicKey;
-use rampart_primitives::SignedAttestation;
+use rampart_primitives::{Domain, SignedAttestation};
+use rampart_telemetry::{TARGET as TRACE, context, spans};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -103,6 +104,7 @@ type Seen = Mutex<HashMap<(u64, u64), HashMap<Address, B256>>>;
 #[derive(Debug)]
 pub struct Intake {
     store: Store,
+    domain: Domain,
     metrics: Arc<Metrics>,
     dirty: Arc<Dirty>,
     seen: Arc<Seen>,
@@ -110,8 +112,8 @@ pub struct Intake {
 
 impl Intake {
     /// A pipeline writing to `store`.
-    pub fn new(store: Store, metrics: Arc<Metrics>, dirty: Arc<Dirty>) -> Self {
-        Self { store, metrics, dirty, seen: Arc::default() }
+    pub fn new(store: Store, domain: Domain, metrics: Arc<Metrics>, dirty: Arc<Dirty>) -> Self {
+        Self { store, domain, metrics, dirty, seen: Arc::default() }
     }
 
     /// Runs until every sender is gone and everything queued is stored.
@@ -173,22 +175,29 @@ impl Intake {
         for (i, job) in fresh.iter().enumerate() {
             groups.entry(job.digest).or_default().push(i);
         }
-        let inputs: Vec<(B256, Vec<Item>)> = groups
+        let inputs: Vec<(B256, (u64, u64), Vec<Item>)> = groups
             .into_iter()
             .map(|(digest, idx)| {
+                let c = &fresh[idx[0]].attestation.checkpoint;
+                let batch = (c.rollup_id.0, c.batch_index);
                 let items = idx
                     .into_iter()
                     .map(|i| (i, fresh[i].pubkey, fresh[i].attestation.signature))
                     .collect();
-                (digest, items)
+                (digest, batch, items)
             })
             .collect();
+        let domain = self.domain;
         let checked = tokio::task::spawn_blocking(move || {
             let mut valid = vec![];
             let mut checks = 0;
-            for (digest, items) in inputs {
+            for (digest, (rollup, batch), items) in inputs {
+                let span = tracing::info_span!(target: TRACE, spans::AGGREGATOR_VERIFY,
+                    rollup, batch, signatures = items.len(), pairing_checks = tracing::field::Empty);
+                context::follow_batch(&span, &domain, rollup, batch);
                 let pairs: Vec<_> = items.iter().map(|(_, pk, sig)| (pk, sig)).collect();
-                let verdict = verify_batch(&digest, &pairs);
+                let verdict = span.in_scope(|| verify_batch(&digest, &pairs));
+                span.record("pairing_checks", verdict.checks);
                 checks += verdict.checks;
                 valid.extend(verdict.valid.iter().map(|&k| items[k].0));
             }
@@ -213,7 +222,8 @@ impl Intake {
             if valid.contains(&i) {
                 accepted_jobs.push(job);
             } else {
-                // Counted as rejected by the handler, with every other 4xx.
+                // Also counted as rejected by the handler, with every other 4xx.
+                self.metrics.verification_failures.increment(1);
                 let _ = job.reply.send(Outcome::InvalidSignature);
             }
         }

@@ -23,6 +23,8 @@ pub struct Metrics {
     pub rejected: Counter,
     /// `rampart_aggregator_attestations_duplicate_total`.
     pub duplicates: Counter,
+    /// `rampart_aggregator_verification_failures_total`: signatures that did not verify.
+    pub verification_failures: Counter,
     /// `rampart_aggregator_equivocations_total`: evidence records stored.
     pub equivocations: Counter,
     /// `rampart_aggregator_pairing_checks_total`: aggregate and single checks spent.
@@ -37,6 +39,11 @@ pub struct Metrics {
     pub fee_bumps: Counter,
     /// `rampart_aggregator_certificates_confirmed_total`.
     pub certificates_confirmed: Counter,
+    /// `rampart_aggregator_time_to_certificate_seconds`: from a batch's first stored
+    /// attestation to its certificate being mined.
+    pub time_to_certificate: Histogram,
+    /// `rampart_aggregator_certificate_gas_used`: gas of each mined certificate transaction.
+    pub certificate_gas: Histogram,
     /// `rampart_aggregator_leader`: 1 while this replica holds the submitter lease.
     pub leader: Gauge,
     /// `rampart_aggregator_l1_synced_block`.
@@ -71,6 +78,18 @@ impl Metrics {
                     &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0],
                 )
             })
+            .and_then(|b| {
+                b.set_buckets_for_metric(
+                    Matcher::Full("rampart_aggregator_time_to_certificate_seconds".into()),
+                    &[0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0, 120.0, 300.0],
+                )
+            })
+            .and_then(|b| {
+                b.set_buckets_for_metric(
+                    Matcher::Full("rampart_aggregator_certificate_gas_used".into()),
+                    &[1e5, 1.5e5, 2e5, 2.5e5, 3e5, 4e5, 5e5, 7.5e5, 1e6, 2e6],
+                )
+            })
             .expect("bucket lists are non-empty")
             .build_recorder();
         let handle = recorder.handle();
@@ -82,6 +101,7 @@ impl Metrics {
             accepted: counter("rampart_aggregator_attestations_accepted_total"),
             rejected: counter("rampart_aggregator_attestations_rejected_total"),
             duplicates: counter("rampart_aggregator_attestations_duplicate_total"),
+            verification_failures: counter("rampart_aggregator_verification_failures_total"),
             equivocations: counter("rampart_aggregator_equivocations_total"),
             pairing_checks: counter("rampart_aggregator_pairing_checks_total"),
             batch_size: histogram("rampart_aggregator_verify_batch_size"),
@@ -89,6 +109,8 @@ impl Metrics {
             certificates_sent: counter("rampart_aggregator_certificates_sent_total"),
             fee_bumps: counter("rampart_aggregator_fee_bumps_total"),
             certificates_confirmed: counter("rampart_aggregator_certificates_confirmed_total"),
+            time_to_certificate: histogram("rampart_aggregator_time_to_certificate_seconds"),
+            certificate_gas: histogram("rampart_aggregator_certificate_gas_used"),
             leader: gauge("rampart_aggregator_leader"),
             l1_synced: gauge("rampart_aggregator_l1_synced_block"),
             l1_lag: gauge("rampart_aggregator_l1_lag_blocks"),

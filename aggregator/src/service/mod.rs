@@ -134,9 +134,11 @@ pub async fn start(config: Config) -> Result<Aggregator, ServiceError> {
     let (stop, stop_rx) = watch::channel(false);
     let mut tasks = Vec::new();
 
+    let domain =
+        rampart_primitives::Domain::new(deployment.chain_id, deployment.rampart.attestation_center);
     let (queue, rx) = mpsc::channel(config.http.max_in_flight.max(1));
     tasks.push(tokio::spawn(
-        intake::Intake::new(store.clone(), metrics.clone(), dirty.clone()).run(rx),
+        intake::Intake::new(store.clone(), domain, metrics.clone(), dirty.clone()).run(rx),
     ));
 
     let poll = Duration::from_millis(config.chain.poll_interval_ms.max(10));
@@ -177,10 +179,7 @@ pub async fn start(config: Config) -> Result<Aggregator, ServiceError> {
         follower,
         store,
         intake: queue,
-        domain: rampart_primitives::Domain::new(
-            deployment.chain_id,
-            deployment.rampart.attestation_center,
-        ),
+        domain,
         metrics,
         limiter: Arc::new(api::RateLimiter::new(
             config.http.operator_rate_per_s,

@@ -33,12 +33,14 @@ use alloy::rpc::types::TransactionRequest;
 use alloy_primitives::{Address, B256};
 use rampart_contracts::attestation_center::BLS12381::{G1Point, G2Point};
 use rampart_contracts::attestation_center::RampartAttestationCenter as Center;
-use rampart_primitives::Checkpoint;
+use rampart_primitives::{Checkpoint, Domain};
+use rampart_telemetry::{TARGET as TRACE, context, spans};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::{RwLock, watch};
+use tracing::Instrument as _;
 
 /// The lease the submitting replica holds.
 pub const LEASE: &str = "certificate-submitter";
@@ -225,6 +227,9 @@ impl Submitter {
             for other in open.iter().filter(|o| o.attempt != s.attempt) {
                 self.store.set_status(other, Status::Superseded, None).await?;
             }
+            if receipt.status() && s.status != Status::Mined {
+                self.record_mined(key, receipt.gas_used).await;
+            }
             if !receipt.status() {
                 tracing::warn!(target: "rampart::aggregator", rollup = key.0, batch = key.1,
                     tx = %s.tx_hash, "certificate transaction reverted (another certificate won?)");
@@ -232,6 +237,11 @@ impl Submitter {
             } else if head.saturating_sub(block) >= self.config.confirmations {
                 self.store.set_status(s, Status::Confirmed, Some(block)).await?;
                 self.metrics.certificates_confirmed.increment(1);
+                let span = tracing::info_span!(target: TRACE, spans::AGGREGATOR_CONFIRM,
+                    rollup = key.0, batch = key.1, tx = %s.tx_hash, block,
+                    confirmations = head.saturating_sub(block));
+                context::follow_batch(&span, &self.domain(), key.0, key.1);
+                span.in_scope(|| {});
                 tracing::info!(target: "rampart::aggregator", rollup = key.0, batch = key.1,
                     tx = %s.tx_hash, block, "certificate confirmed");
             } else if s.status != Status::Mined {
@@ -266,7 +276,10 @@ impl Submitter {
         }
         let age = Duration::from_millis((now_ms() - latest.created_at).max(0) as u64);
         if age >= Duration::from_millis(self.config.bump_after_ms) {
-            self.bump(latest).await
+            let span = tracing::info_span!(target: TRACE, spans::AGGREGATOR_SUBMIT,
+                rollup = key.0, batch = key.1, attempt = latest.attempt + 1, replacement = true);
+            context::follow_batch(&span, &self.domain(), key.0, key.1);
+            self.bump(latest).instrument(span).await
         } else {
             self.rebroadcast(latest).await
         }
@@ -368,7 +381,14 @@ impl Submitter {
                 self.store.set_status(confirmed, Status::Dropped, None).await?;
             }
             let atts = self.store.attestations(key.0, key.1).await?;
-            let Some(plan) = self.plan(key, &batch, &atts, synced).await else {
+            let span = tracing::info_span!(target: TRACE, spans::AGGREGATOR_AGGREGATE,
+                rollup = key.0, batch = key.1, attestations = atts.len(), reference_block = synced,
+                threshold_reached = false);
+            context::follow_batch(&span, &self.domain(), key.0, key.1);
+            let plan = self.plan(key, &batch, &atts, synced).instrument(span.clone()).await;
+            span.record("threshold_reached", plan.is_some());
+            drop(span);
+            let Some(plan) = plan else {
                 self.ready_since.remove(&key);
                 continue;
             };
@@ -378,7 +398,10 @@ impl Submitter {
             }
             self.ready_since.remove(&key);
             let attempt = attempts.iter().map(|s| s.attempt + 1).max().unwrap_or(0);
-            if let Err(e) = self.submit(key, plan, attempt).await {
+            let span = tracing::info_span!(target: TRACE, spans::AGGREGATOR_SUBMIT,
+                rollup = key.0, batch = key.1, attempt, replacement = false);
+            context::follow_batch(&span, &self.domain(), key.0, key.1);
+            if let Err(e) = self.submit(key, plan, attempt).instrument(span).await {
                 tracing::warn!(target: "rampart::aggregator", rollup = key.0, batch = key.1,
                     error = %e, "certificate not sent; retrying shortly");
                 self.retry_at.insert(key, Instant::now() + RETRY_AFTER);
@@ -422,6 +445,22 @@ impl Submitter {
             everyone: certificate.non_signers.is_empty(),
             certificate,
         })
+    }
+
+    /// The signing domain, which also names the batches' traces.
+    fn domain(&self) -> Domain {
+        Domain::new(self.chain_id, self.center)
+    }
+
+    /// Metrics of a certificate seen mined for the first time.
+    async fn record_mined(&self, key: (u64, u64), gas_used: u64) {
+        self.metrics.certificate_gas.record(gas_used as f64);
+        if let Ok(atts) = self.store.attestations(key.0, key.1).await
+            && let Some(first) = atts.iter().map(|a| a.received_at).min()
+        {
+            let seconds = (now_ms() - first).max(0) as f64 / 1000.0;
+            self.metrics.time_to_certificate.record(seconds);
+        }
     }
 
     async fn submit(&mut self, key: (u64, u64), plan: Plan, attempt: u64) -> Result<()> {

@@ -3,7 +3,6 @@
 
 mod cli;
 mod cmd;
-mod logging;
 mod output;
 mod signals;
 

@@ -2,17 +2,19 @@
 //!
 //! Each (attestation, aggregator) pair is retried with exponential backoff and jitter until the
 //! aggregator accepts it (2xx, or 409 for one it already has), refuses it for good (another
-//! 4xx: retrying cannot help; logged and counted), or the entry expires. Requests carry a W3C
-//! `traceparent` whose trace id is derived from the checkpoint digest, so every operator's
-//! delivery of one checkpoint shares a trace.
+//! 4xx: retrying cannot help; logged and counted), or the entry expires. Each attempt is a
+//! `rampart.operator.deliver` span in the batch's trace, and its request carries a W3C
+//! `traceparent` naming that span, so the aggregator's handling joins the same trace.
 
 use super::health::Health;
 use super::metrics::Metrics;
 use super::outbox::{Entry, Outbox};
 use rampart_primitives::{Domain, SignedAttestation};
+use rampart_telemetry::{TARGET as TRACE, context, spans};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tracing::Instrument as _;
 
 const INITIAL_BACKOFF: Duration = Duration::from_millis(200);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
@@ -119,15 +121,20 @@ impl Delivery {
     }
 
     async fn post(&self, aggregator: &str, a: &SignedAttestation) -> Sent {
+        let (rollup, batch) = (a.checkpoint.rollup_id.0, a.checkpoint.batch_index);
+        let span = tracing::info_span!(target: TRACE, spans::OPERATOR_DELIVER,
+            aggregator = %crate::config::endpoint_label(aggregator), http.status = tracing::field::Empty);
+        context::follow_batch(&span, &self.domain, rollup, batch);
         let url = format!("{}/v1/attestations", aggregator.trim_end_matches('/'));
-        let digest = a.checkpoint.digest(&self.domain);
-        let response = self
+        let request = self
             .client
             .post(&url)
-            .header("traceparent", traceparent(&digest.0))
-            .json(a)
-            .send()
-            .await;
+            .header(context::TRACEPARENT, context::traceparent(&span, &self.domain, rollup, batch))
+            .json(a);
+        let response = request.send().instrument(span.clone()).await;
+        if let Ok(r) = &response {
+            span.record("http.status", r.status().as_u16());
+        }
         match response {
             Ok(r) if r.status().is_success() || r.status() == reqwest::StatusCode::CONFLICT => {
                 Sent::Accepted
@@ -152,18 +159,6 @@ fn backoff(attempts: u32) -> Duration {
     base.mul_f64(factor)
 }
 
-/// A W3C trace context header: trace id from the digest, a fresh span id, sampled.
-fn traceparent(digest: &[u8; 32]) -> String {
-    let mut span = [0u8; 8];
-    let _ = getrandom::fill(&mut span);
-    span[0] |= 1; // never all-zero
-    format!(
-        "00-{}-{}-01",
-        alloy::primitives::hex::encode(&digest[..16]),
-        alloy::primitives::hex::encode(span)
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -176,16 +171,5 @@ mod tests {
             assert!(d <= MAX_BACKOFF.mul_f64(1.5), "{d:?}");
         }
         assert!(backoff(8) > backoff(1).mul_f64(3.0) || backoff(8) >= MAX_BACKOFF / 2);
-    }
-
-    #[test]
-    fn traceparent_is_w3c() {
-        let t = traceparent(&[0xab; 32]);
-        let parts: Vec<&str> = t.split('-').collect();
-        assert_eq!(parts.len(), 4);
-        assert_eq!(parts[0], "00");
-        assert_eq!(parts[1], "ab".repeat(16));
-        assert_eq!(parts[2].len(), 16);
-        assert_eq!(parts[3], "01");
     }
 }

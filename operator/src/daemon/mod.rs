@@ -26,12 +26,14 @@ use rampart_chain::Deployment;
 use rampart_contracts::RampartOperatorRegistry;
 use rampart_primitives::{Domain, SignedAttestation};
 use rampart_slashing::{Identity, SlashingProtection};
+use rampart_telemetry::{TARGET as TRACE, context, spans};
 use source::{Derived, StateSource};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
+use tracing::Instrument as _;
 
 /// A running daemon.
 #[derive(Debug)]
@@ -298,58 +300,84 @@ impl Worker {
         let mut handled_to = to;
         for batch in batches {
             let Some(source) = self.sources.get(&batch.rollup_id) else { continue };
-            let service = format!("l2-{}", batch.rollup_id);
-            let checkpoint = match source.derive(&batch, &self.metrics).await {
-                Ok(Derived::Ready(checkpoint)) => {
-                    self.health.up(&service);
-                    checkpoint
-                }
-                Ok(Derived::NotYet(head)) => {
-                    self.health.up(&service);
-                    tracing::debug!(target: "rampart::l2", rollup = batch.rollup_id, batch = batch.batch_index,
-                        l2_block = batch.l2_block_number, l2_head = ?head, "L2 block not final yet; waiting");
-                    handled_to = batch.l1_block.saturating_sub(1);
-                    break;
-                }
-                Err(e) => {
-                    tracing::warn!(target: "rampart::l2", error = %e, "L2 read failed; retrying");
-                    self.health.down(&service, e.to_string());
-                    handled_to = batch.l1_block.saturating_sub(1);
-                    break;
-                }
-            };
-            let digest = checkpoint.digest(&self.domain);
-            let sk = &self.sk;
-            match self.protection.sign_checkpoint(&checkpoint, digest, |d| sk.sign(d)).await {
-                Ok(signature) => {
-                    self.health.up("db");
-                    let attestation =
-                        SignedAttestation { operator: self.operator, checkpoint, signature };
-                    if let Err(e) = self.outbox.put(&attestation) {
-                        tracing::error!(target: "rampart::operator", error = %e, "cannot persist the attestation; retrying");
-                        handled_to = batch.l1_block.saturating_sub(1);
-                        break;
-                    }
-                    self.metrics.signed.increment(1);
-                    tracing::info!(target: "rampart::operator", rollup = batch.rollup_id, batch = batch.batch_index,
-                        l2_block = batch.l2_block_number, state_root = %checkpoint.state_root, "attestation signed");
-                }
-                Err(rampart_slashing::Error::Refused { .. }) => {
-                    // A different checkpoint for this batch was signed before: never sign again.
-                    self.metrics.refused.increment(1);
-                    tracing::error!(target: "rampart::operator", rollup = batch.rollup_id, batch = batch.batch_index,
-                        "slashing protection refused to sign a different checkpoint for an already-signed batch");
-                }
-                Err(e) => {
-                    self.health.down("db", e.to_string());
-                    tracing::error!(target: "rampart::operator", error = %e, "slashing protection failed; retrying");
-                    handled_to = batch.l1_block.saturating_sub(1);
-                    break;
-                }
+            let span = tracing::info_span!(target: TRACE, spans::OPERATOR_ATTEST,
+                rollup = batch.rollup_id, batch = batch.batch_index, l1_block = batch.l1_block);
+            context::follow_batch(&span, &self.domain, batch.rollup_id, batch.batch_index);
+            let handled = self.attest(source, &batch).instrument(span).await;
+            if !handled {
+                handled_to = batch.l1_block.saturating_sub(1);
+                break;
             }
         }
         if let Err(e) = self.follower.advance(handled_to, &self.metrics).await {
             tracing::warn!(target: "rampart::l1", error = %e, "cannot advance the L1 cursor; retrying");
+        }
+    }
+
+    /// One batch: re-derive → protect and sign → outbox. False when it must be tried again
+    /// (the cursor stays before it).
+    async fn attest(&self, source: &StateSource, batch: &l1::CommittedBatch) -> bool {
+        tracing::info_span!(target: TRACE, spans::OPERATOR_OBSERVE,
+            l2_block = batch.l2_block_number, commitment = %batch.commitment)
+        .in_scope(|| {});
+        let service = format!("l2-{}", batch.rollup_id);
+        let derived = source
+            .derive(batch, &self.metrics)
+            .instrument(tracing::info_span!(target: TRACE, spans::OPERATOR_DERIVE))
+            .await;
+        let checkpoint = match derived {
+            Ok(Derived::Ready(checkpoint)) => {
+                self.health.up(&service);
+                checkpoint
+            }
+            Ok(Derived::NotYet(head)) => {
+                self.health.up(&service);
+                tracing::debug!(target: "rampart::l2", rollup = batch.rollup_id, batch = batch.batch_index,
+                    l2_block = batch.l2_block_number, l2_head = ?head, "L2 block not final yet; waiting");
+                return false;
+            }
+            Err(e) => {
+                tracing::warn!(target: "rampart::l2", error = %e, "L2 read failed; retrying");
+                self.health.down(&service, e.to_string());
+                return false;
+            }
+        };
+        let digest = checkpoint.digest(&self.domain);
+        let sk = &self.sk;
+        let sign = |d: &_| {
+            tracing::info_span!(target: TRACE, spans::OPERATOR_SIGN).in_scope(|| sk.sign(d))
+        };
+        let signed = self
+            .protection
+            .sign_checkpoint(&checkpoint, digest, sign)
+            .instrument(tracing::info_span!(target: TRACE, spans::OPERATOR_PROTECT))
+            .await;
+        match signed {
+            Ok(signature) => {
+                self.health.up("db");
+                let attestation =
+                    SignedAttestation { operator: self.operator, checkpoint, signature };
+                if let Err(e) = self.outbox.put(&attestation) {
+                    tracing::error!(target: "rampart::operator", error = %e, "cannot persist the attestation; retrying");
+                    return false;
+                }
+                self.metrics.signed.increment(1);
+                tracing::info!(target: "rampart::operator", rollup = batch.rollup_id, batch = batch.batch_index,
+                    l2_block = batch.l2_block_number, state_root = %checkpoint.state_root, "attestation signed");
+                true
+            }
+            Err(rampart_slashing::Error::Refused { .. }) => {
+                // A different checkpoint for this batch was signed before: never sign again.
+                self.metrics.refused.increment(1);
+                tracing::error!(target: "rampart::operator", rollup = batch.rollup_id, batch = batch.batch_index,
+                    "slashing protection refused to sign a different checkpoint for an already-signed batch");
+                true
+            }
+            Err(e) => {
+                self.health.down("db", e.to_string());
+                tracing::error!(target: "rampart::operator", error = %e, "slashing protection failed; retrying");
+                false
+            }
         }
     }
 

@@ -16,7 +16,7 @@ pub(crate) fn run(cmd: AggregatorCommand) -> anyhow::Result<()> {
     if let Some(listen) = args.listen {
         config.aggregator.listen = listen;
     }
-    crate::logging::init();
+    let _telemetry = crate::cmd::telemetry("rampart-aggregator", &config.telemetry)?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let stop = crate::signals::shutdown_channel();

@@ -18,3 +18,13 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::SlashingProtection(cmd) => slashing_protection::run(cmd),
     }
 }
+
+/// Installs the logs (stderr, `RUST_LOG`) and, when configured, trace export for a
+/// long-running command; the returned guard flushes the traces when dropped.
+fn telemetry(
+    service: &str,
+    config: &rampart_telemetry::TelemetryConfig,
+) -> anyhow::Result<rampart_telemetry::Telemetry> {
+    let config = config.clone().with_env()?;
+    Ok(rampart_telemetry::init(service, &config)?)
+}

@@ -29,7 +29,7 @@ pub(crate) fn run(cmd: OperatorCommand) -> anyhow::Result<()> {
         }
         OperatorCommand::Run(args) => {
             let config = overridden(args)?;
-            crate::logging::init();
+            let _telemetry = crate::cmd::telemetry("rampart-operator", &config.telemetry)?;
             runtime.block_on(async move {
                 let stop = crate::signals::shutdown_channel();
                 rampart_operator::daemon::run(config, crate::signals::stopped(stop)).await
