@@ -155,6 +155,11 @@ pub(crate) struct DevnetArgs {
     /// Time between L2 batches committed to L1, in milliseconds.
     #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(100..))]
     pub(crate) batch_interval_ms: u64,
+    /// Run the operator daemons and the aggregator as tasks of this process instead of as
+    /// child processes (`rampart operator run`, `rampart aggregator run`, logging to files in
+    /// the data directory).
+    #[arg(long)]
+    pub(crate) in_process: bool,
     /// Start, print the summary and `ready`, then stop instead of running until Ctrl-C.
     #[arg(long, hide = true)]
     pub(crate) exit_when_ready: bool,

@@ -29,6 +29,14 @@ pub enum Error {
     /// The aggregator failed to start or stopped with an error.
     #[error("aggregator: {0}")]
     Aggregator(#[from] rampart_aggregator::service::ServiceError),
+    /// A service running as a child process failed.
+    #[error("{name}: {message}")]
+    Child {
+        /// Which service.
+        name: String,
+        /// What happened (with the end of its log).
+        message: String,
+    },
     /// A contract creation returned no address or bytecode was missing.
     #[error("deploying {0}: {1}")]
     Deploy(&'static str, String),

@@ -3,11 +3,14 @@
 //! operator (each with its own slashing-protection database and node API), the aggregator, and
 //! a watcher that reports every certificate as it lands on L1.
 //!
-//! Everything runs in this process as tasks, but talks the way separate machines would: JSON-RPC
-//! to the chains and HTTP between daemons and aggregator. The chain is fresh each run, so the
+//! The daemons and the aggregator run in this process as tasks, or, with
+//! [`ServicesConfig::processes`], as child processes of the `rampart` binary. Either way they
+//! talk the way separate machines would: JSON-RPC to the chains and HTTP between daemons and
+//! aggregator. The chain is fresh each run, so the
 //! daemons' and the aggregator's databases from an earlier run are removed at start (they
 //! describe a chain that no longer exists).
 
+use crate::children::{Child, ChildProcesses, free_port};
 use crate::network::Network;
 use crate::{Error, Result};
 use alloy::primitives::{Address, B256, U256, keccak256};
@@ -20,6 +23,7 @@ use rampart_chain::anvil::{Anvil, AnvilOptions};
 use rampart_chain::provider::{connect, rpc_error, send};
 use rampart_contracts::attestation_center::RampartAttestationCenter as Center;
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -44,6 +48,9 @@ pub struct ServicesConfig {
     pub batches: Option<u64>,
     /// Poll interval of the daemons and the aggregator, in milliseconds.
     pub poll_interval_ms: u64,
+    /// Run the daemons and the aggregator as child processes of this binary (`None`: as tasks
+    /// in this process).
+    pub processes: Option<ChildProcesses>,
 }
 
 impl Default for ServicesConfig {
@@ -55,6 +62,7 @@ impl Default for ServicesConfig {
             base_port: Some(9300),
             batches: None,
             poll_interval_ms: 50,
+            processes: None,
         }
     }
 }
@@ -80,6 +88,14 @@ pub struct CertificateLanded {
     pub latency: Duration,
 }
 
+/// The daemons and the aggregator, wherever they run.
+enum Running {
+    /// Tasks of this process.
+    InProcess { aggregator: Aggregator, daemons: Vec<rampart_operator::daemon::Daemon> },
+    /// Child processes (the aggregator first).
+    Children(Vec<Child>),
+}
+
 /// The running services.
 pub struct Services {
     l2: Anvil,
@@ -91,8 +107,7 @@ pub struct Services {
     pub node_apis: Vec<String>,
     /// The aggregator's configuration file.
     pub aggregator_config: PathBuf,
-    aggregator: Aggregator,
-    daemons: Vec<rampart_operator::daemon::Daemon>,
+    running: Running,
     tasks: Vec<tokio::task::JoinHandle<()>>,
     stop: watch::Sender<bool>,
 }
@@ -130,30 +145,74 @@ impl Services {
 
         let aggregator_dir = data_dir.join("aggregator");
         reset_dir(&aggregator_dir)?;
-        let (aggregator, aggregator_config) =
-            start_aggregator(network, &aggregator_dir, port(0), config).await?;
-        let aggregator_url = format!("http://{}", aggregator.addr);
-
-        let mut daemons = Vec::new();
-        let mut node_apis = Vec::new();
-        for (index, op) in network.operators.iter().enumerate() {
-            let node_port = config.base_port.map_or(0, |p| p + 100 + index as u16);
-            let path = daemon_config(
-                &op.config,
-                &aggregator_url,
-                &l2.endpoint(),
-                rollup_id,
-                node_port,
-                config.poll_interval_ms,
-            )?;
-            let loaded = rampart_operator::config::Config::load(&path)
-                .map_err(|source| Error::Operator { index: index as u32, source })?;
-            let daemon = rampart_operator::daemon::start(loaded)
-                .await
-                .map_err(|source| Error::Operator { index: index as u32, source })?;
-            node_apis.push(format!("http://{}", daemon.node_api));
-            daemons.push(daemon);
-        }
+        let (running, aggregator_url, node_apis, aggregator_config) = match &config.processes {
+            None => {
+                let (aggregator, path) =
+                    start_aggregator(network, &aggregator_dir, port(0), config).await?;
+                let url = format!("http://{}", aggregator.addr);
+                let mut daemons = Vec::new();
+                let mut node_apis = Vec::new();
+                for (index, op) in network.operators.iter().enumerate() {
+                    let node_port = port(100 + index as u16);
+                    let config_file = daemon_config(
+                        &op.config,
+                        &url,
+                        &l2.endpoint(),
+                        rollup_id,
+                        node_port,
+                        config,
+                    )?;
+                    let loaded = rampart_operator::config::Config::load(&config_file)
+                        .map_err(|source| Error::Operator { index: index as u32, source })?;
+                    let daemon = rampart_operator::daemon::start(loaded)
+                        .await
+                        .map_err(|source| Error::Operator { index: index as u32, source })?;
+                    node_apis.push(format!("http://{}", daemon.node_api));
+                    daemons.push(daemon);
+                }
+                (Running::InProcess { aggregator, daemons }, url, node_apis, path)
+            }
+            Some(how) => {
+                let port =
+                    |offset: u16| config.base_port.map_or_else(free_port, |p| Ok(p + offset));
+                let aggregator_port = port(0)?;
+                let path =
+                    write_aggregator_config(network, &aggregator_dir, aggregator_port, config)
+                        .await?;
+                let addr = SocketAddr::from(([127, 0, 0, 1], aggregator_port));
+                let args = ["aggregator", "run", "--config", path_str(&path)?];
+                let log = aggregator_dir.join("aggregator.log");
+                let mut children = vec![Child::start("aggregator", how, &args, &log, addr).await?];
+                let url = format!("http://{addr}");
+                let mut node_apis = Vec::new();
+                for (index, op) in network.operators.iter().enumerate() {
+                    let node_port = port(100 + index as u16)?;
+                    let config_file = daemon_config(
+                        &op.config,
+                        &url,
+                        &l2.endpoint(),
+                        rollup_id,
+                        node_port,
+                        config,
+                    )?;
+                    let addr = SocketAddr::from(([127, 0, 0, 1], node_port));
+                    let args = ["operator", "run", "--config", path_str(&config_file)?];
+                    let log = config_file.with_file_name("daemon.log");
+                    let name = format!("operator {index}");
+                    match Child::start(&name, how, &args, &log, addr).await {
+                        Ok(child) => children.push(child),
+                        Err(e) => {
+                            for child in children {
+                                let _ = child.stop().await;
+                            }
+                            return Err(e);
+                        }
+                    }
+                    node_apis.push(format!("http://{addr}"));
+                }
+                (Running::Children(children), url, node_apis, path)
+            }
+        };
 
         let (stop, stop_rx) = watch::channel(false);
         let commits: Arc<Mutex<HashMap<u64, Instant>>> = Arc::default();
@@ -180,11 +239,19 @@ impl Services {
             aggregator_url,
             node_apis,
             aggregator_config,
-            aggregator,
-            daemons,
+            running,
             tasks,
             stop,
         })
+    }
+
+    /// The child processes' log files, the aggregator's first (none when they run in this
+    /// process).
+    pub fn logs(&self) -> Vec<PathBuf> {
+        match &self.running {
+            Running::InProcess { .. } => Vec::new(),
+            Running::Children(children) => children.iter().map(|c| c.log().to_owned()).collect(),
+        }
     }
 
     /// The L2's JSON-RPC endpoint.
@@ -198,13 +265,29 @@ impl Services {
         for task in self.tasks {
             let _ = task.await;
         }
-        for (index, daemon) in self.daemons.into_iter().enumerate() {
-            daemon
-                .shutdown()
-                .await
-                .map_err(|source| Error::Operator { index: index as u32, source })?;
+        match self.running {
+            Running::InProcess { aggregator, daemons } => {
+                for (index, daemon) in daemons.into_iter().enumerate() {
+                    daemon
+                        .shutdown()
+                        .await
+                        .map_err(|source| Error::Operator { index: index as u32, source })?;
+                }
+                aggregator.shutdown().await?;
+            }
+            Running::Children(children) => {
+                // Daemons first (they deliver to the aggregator), the aggregator last.
+                let mut first_error = None;
+                for child in children.into_iter().rev() {
+                    if let Err(e) = child.stop().await {
+                        first_error.get_or_insert(e);
+                    }
+                }
+                if let Some(e) = first_error {
+                    return Err(e);
+                }
+            }
         }
-        self.aggregator.shutdown().await?;
         Ok(())
     }
 }
@@ -238,6 +321,18 @@ async fn start_aggregator(
     port: u16,
     config: &ServicesConfig,
 ) -> Result<(Aggregator, PathBuf)> {
+    let path = write_aggregator_config(network, dir, port, config).await?;
+    let loaded = rampart_aggregator::config::Config::load(&path)?;
+    Ok((rampart_aggregator::service::start(loaded).await?, path))
+}
+
+/// Writes (and funds) the aggregator's submitter key and its configuration file.
+async fn write_aggregator_config(
+    network: &Network,
+    dir: &Path,
+    port: u16,
+    config: &ServicesConfig,
+) -> Result<PathBuf> {
     let signer = PrivateKeySigner::random();
     let key = dir.join("submitter.key");
     crate::network::write_private(
@@ -261,8 +356,12 @@ async fn start_aggregator(
     );
     let path = dir.join("aggregator.toml");
     std::fs::write(&path, text).map_err(|e| data_error(&path, e))?;
-    let loaded = rampart_aggregator::config::Config::load(&path)?;
-    Ok((rampart_aggregator::service::start(loaded).await?, path))
+    Ok(path)
+}
+
+/// A path as a command-line argument.
+fn path_str(path: &Path) -> Result<&str> {
+    path.to_str().ok_or_else(|| data_error(path, "not valid UTF-8"))
 }
 
 /// Appends the daemon's sections to an operator's generated config (rewritten each run); its
@@ -273,8 +372,9 @@ fn daemon_config(
     l2: &str,
     rollup_id: u64,
     node_port: u16,
-    poll_ms: u64,
+    config: &ServicesConfig,
 ) -> Result<PathBuf> {
+    let poll_ms = config.poll_interval_ms;
     let dir = operator_config.parent().unwrap_or(Path::new("."));
     reset_dir(&dir.join("data"))?;
     let mut text =

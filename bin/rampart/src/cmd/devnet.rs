@@ -3,8 +3,9 @@
 use crate::cli::DevnetArgs;
 use crate::output;
 use alloy::primitives::U256;
+use anyhow::Context as _;
 use rampart_devnet::{
-    CertificateLanded, Network, NetworkConfig, Progress, Services, ServicesConfig,
+    CertificateLanded, ChildProcesses, Network, NetworkConfig, Progress, Services, ServicesConfig,
 };
 use std::time::{Duration, Instant};
 
@@ -40,9 +41,16 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
             "[5/5] starting the L2, the aggregator and {} operator daemons ...",
             network.operators.len()
         ));
+        let processes = if args.in_process {
+            None
+        } else {
+            let binary = std::env::current_exe().context("cannot locate the rampart binary")?;
+            Some(ChildProcesses { binary, env: Vec::new() })
+        };
         let services_config = ServicesConfig {
             batch_interval: Duration::from_millis(args.batch_interval_ms),
             base_port: (args.port != 0).then_some(args.services_port),
+            processes,
             ..Default::default()
         };
         let (tx, mut certificates) = tokio::sync::mpsc::unbounded_channel();
@@ -134,6 +142,9 @@ fn services_summary(services: &Services) {
     ));
     for (i, api) in services.node_apis.iter().enumerate() {
         output::line(format_args!("  operator {i:>3} node {api}/eigen/node/health  {api}/metrics"));
+    }
+    for log in services.logs() {
+        output::line(format_args!("  log               {}", log.display()));
     }
     output::line("");
 }

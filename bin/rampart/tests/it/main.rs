@@ -5,6 +5,7 @@ mod crash;
 mod devnet;
 mod protection;
 mod support;
+mod telemetry;
 
 use alloy_primitives::{Address, B256};
 use rampart_crypto::{PublicKey, Signature};
