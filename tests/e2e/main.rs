@@ -5,6 +5,8 @@
 
 #![allow(missing_docs)]
 
+mod dashboards;
+
 use alloy::primitives::B256;
 use alloy::providers::Provider;
 use rampart_chain::provider::{connect, read};
@@ -78,6 +80,16 @@ async fn devnet_with_four_operators_certifies_batches_on_l1() {
         let r = client.get(format!("{api}/eigen/node/health")).send().await.unwrap();
         assert_eq!(r.status().as_u16(), 200, "{api}");
     }
+    // The Helm chart's dashboards query only metrics these processes export.
+    let scrape = |url: String| {
+        let client = client.clone();
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    dashboards::check("operator.json", &scrape(format!("{}/metrics", services.node_apis[0])).await);
+    dashboards::check(
+        "aggregator.json",
+        &scrape(format!("{}/metrics", services.aggregator_url)).await,
+    );
     services.shutdown().await.unwrap();
     drop(network);
 }

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `rampart` binary. Key commands: every kind of bad input must fail
 //! with exactly one line on stderr and a non-zero exit, never a panic.
 
+mod chart;
 mod crash;
 mod devnet;
 mod protection;

@@ -1,0 +1,564 @@
+"""Checks one `helm template` rendering of the rampart chart against the values it came from.
+
+    assert_rendered.py --chart helm/rampart [--values ci/x.yaml] --rendered out.yaml \
+        --k8s-out out.k8s.yaml
+
+Writes every rendered document except ServiceMonitors (a CRD, which kubernetes-validate has no
+schema for) to --k8s-out for kubernetes-validate, checks the ServiceMonitor's structure here,
+and asserts the chart's promises: hardened pods, no rendered Secret, Secret references only to
+the configured Secrets, one replica and a data volume per operator key, GPU scheduling,
+Postgres from a Secret, probes, ServiceMonitor and dashboards as configured, configuration
+files that the binaries accept. A values file may claim what it exercises with a header line
+`# expect: operators=N gpu aggregator postgres servicemonitor telemetry`; each claim is checked.
+
+Prints one summary line; on failure, every problem found and exit status 1.
+"""
+
+import argparse
+import copy
+import json
+import re
+import sys
+import tomllib
+
+import yaml
+
+KEYS_DIR = "/etc/rampart/keys"
+DEPLOYMENT_DIR = "/etc/rampart/deployment"
+WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"}
+# The sections each binary's config accepts (serde deny_unknown_fields).
+OPERATOR_SECTIONS = {"chain", "operator", "devnet", "daemon", "rollups"}
+AGGREGATOR_SECTIONS = {"chain", "aggregator", "http", "submission"}
+# Key names the operator refuses as plain-text secrets (operator/src/config.rs).
+SECRET_NAMES = {
+    "private_key", "privatekey", "ecdsa_private_key", "ecdsa_key", "ecdsa_secret_key",
+    "bls_private_key", "bls_secret_key", "bls_key", "secret_key", "secret", "mnemonic",
+    "password", "ecdsa_password", "bls_password",
+}
+HEX_KEY = re.compile(r"^(0[xX])?[0-9a-fA-F]{64}$")
+
+
+class StrictLoader(yaml.SafeLoader):
+    """Refuses a mapping key given twice (kubectl does; PyYAML would keep the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+class Checker:
+    def __init__(self):
+        self.problems = []
+
+    def check(self, condition, message):
+        if not condition:
+            self.problems.append(message)
+        return condition
+
+
+def helm_merge(base, override):
+    """Helm's values coalescing: maps merge recursively, null deletes, the rest replaces."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = helm_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def operator_settings(values, entry):
+    """The chart's overlay of one `operators` entry on `operator`: maps one level deep."""
+    settings = copy.deepcopy(values["operator"])
+    for key, value in entry.items():
+        if isinstance(value, dict) and isinstance(settings.get(key), dict):
+            merged = copy.deepcopy(settings[key])
+            merged.update(copy.deepcopy(value))
+            settings[key] = merged
+        else:
+            settings[key] = copy.deepcopy(value)
+    return settings
+
+
+def pod_spec(doc):
+    spec = doc.get("spec", {})
+    if doc["kind"] == "Pod":
+        return spec
+    if doc["kind"] == "CronJob":
+        return spec["jobTemplate"]["spec"]["template"]["spec"]
+    return spec["template"]["spec"]
+
+
+def pod_labels(doc):
+    if doc["kind"] == "Pod":
+        return doc["metadata"].get("labels", {})
+    return doc["spec"]["template"]["metadata"].get("labels", {})
+
+
+def walk(node):
+    yield node
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from walk(value)
+
+
+def secret_references(doc):
+    """Every Secret a document points at, wherever it does."""
+    names = []
+    for node in walk(doc):
+        if not isinstance(node, dict):
+            continue
+        for key in ("secretKeyRef", "secretRef"):
+            if isinstance(node.get(key), dict):
+                names.append(node[key].get("name"))
+        if isinstance(node.get("secretName"), str):
+            names.append(node["secretName"])
+        if isinstance(node.get("secret"), dict) and "name" in node["secret"]:
+            names.append(node["secret"]["name"])
+        for ref in node.get("imagePullSecrets") or []:
+            names.append(ref.get("name"))
+    return names
+
+
+def env_map(container):
+    return {e["name"]: e for e in container.get("env", [])}
+
+
+def selects(selector, labels):
+    return bool(selector) and all(labels.get(k) == v for k, v in selector.items())
+
+
+def expected_image(values, chart):
+    image = values["image"]
+    if image.get("digest"):
+        return f"{image['repository']}@{image['digest']}"
+    return f"{image['repository']}:{image.get('tag') or chart['appVersion']}"
+
+
+def configured_secrets(values, settings):
+    names = {values["l1"].get("existingSecret"), values["aggregator"].get("existingSecret"),
+             values["aggregator"]["database"].get("existingSecret")}
+    names.update(ref["name"] for ref in values.get("imagePullSecrets") or [])
+    for s in settings:
+        names.add(s["existingSecret"])
+        names.add(s["protectionDb"].get("existingSecret"))
+    for env in [values["aggregator"].get("extraEnv") or []] + [s.get("extraEnv") or [] for s in settings]:
+        names.update(secret_references(env))
+    return {n for n in names if n}
+
+
+def check_hardening(c, doc, values, chart):
+    where = f"{doc['kind']}/{doc['metadata']['name']}"
+    spec = pod_spec(doc)
+    uid = values["securityContext"]["runAsUser"]
+    psc = spec.get("securityContext") or {}
+    c.check(psc.get("runAsNonRoot") is True, f"{where}: pod securityContext.runAsNonRoot is not true")
+    c.check(isinstance(psc.get("runAsUser"), int) and psc["runAsUser"] > 0 and psc["runAsUser"] == uid,
+            f"{where}: pod runAsUser {psc.get('runAsUser')!r} is not the non-zero {uid}")
+    c.check((psc.get("seccompProfile") or {}).get("type") == "RuntimeDefault",
+            f"{where}: pod seccompProfile is not RuntimeDefault")
+    c.check(spec.get("automountServiceAccountToken") is False,
+            f"{where}: the service account token is mounted")
+    for key in ("hostNetwork", "hostPID", "hostIPC"):
+        c.check(not spec.get(key), f"{where}: {key} is set")
+    tmp_volumes = {v["name"] for v in spec.get("volumes", []) if "emptyDir" in v}
+    containers = spec.get("containers", []) + spec.get("initContainers", [])
+    c.check(bool(spec.get("containers")), f"{where}: no containers")
+    for container in containers:
+        cw = f"{where} container {container['name']}"
+        sc = container.get("securityContext") or {}
+        c.check(sc.get("runAsNonRoot") is True, f"{cw}: runAsNonRoot is not true")
+        c.check(isinstance(sc.get("runAsUser"), int) and sc["runAsUser"] > 0,
+                f"{cw}: runAsUser {sc.get('runAsUser')!r} is not a non-zero uid")
+        c.check(sc.get("readOnlyRootFilesystem") is True, f"{cw}: root filesystem is writable")
+        c.check(sc.get("allowPrivilegeEscalation") is False,
+                f"{cw}: allowPrivilegeEscalation is not false")
+        c.check(sc.get("privileged") in (None, False), f"{cw}: privileged")
+        caps = sc.get("capabilities") or {}
+        c.check("ALL" in (caps.get("drop") or []), f"{cw}: capabilities do not drop ALL")
+        c.check(not caps.get("add"), f"{cw}: capabilities added: {caps.get('add')}")
+        c.check((sc.get("seccompProfile") or {}).get("type") == "RuntimeDefault",
+                f"{cw}: seccompProfile is not RuntimeDefault")
+        requests = (container.get("resources") or {}).get("requests") or {}
+        c.check("cpu" in requests and "memory" in requests, f"{cw}: no cpu and memory requests")
+        c.check("memory" in ((container.get("resources") or {}).get("limits") or {}),
+                f"{cw}: no memory limit")
+        for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+            c.check(bool(container.get(probe)), f"{cw}: no {probe}")
+        mounts = {m["mountPath"]: m["name"] for m in container.get("volumeMounts", [])}
+        c.check(mounts.get("/tmp") in tmp_volumes, f"{cw}: no emptyDir at /tmp")
+        c.check(container.get("image") == expected_image(values, chart),
+                f"{cw}: image {container.get('image')!r}, expected {expected_image(values, chart)!r}")
+
+
+def check_telemetry(c, doc, values):
+    where = f"{doc['kind']}/{doc['metadata']['name']}"
+    endpoint = values["telemetry"].get("otlpEndpoint")
+    for container in pod_spec(doc)["containers"]:
+        env = env_map(container)
+        names = [e["name"] for e in container.get("env", [])]
+        c.check(len(names) == len(set(names)), f"{where}: duplicate env names {names}")
+        c.check(env.get("RUST_LOG", {}).get("value") == values["logLevel"], f"{where}: RUST_LOG")
+        otel = sorted(n for n in env if n.startswith("OTEL_"))
+        if not endpoint:
+            c.check(not otel, f"{where}: OTEL_* set without telemetry.otlpEndpoint: {otel}")
+            continue
+        c.check(env.get("OTEL_EXPORTER_OTLP_ENDPOINT", {}).get("value") == endpoint,
+                f"{where}: OTEL_EXPORTER_OTLP_ENDPOINT is not {endpoint}")
+        ratio = env.get("OTEL_TRACES_SAMPLER_ARG", {}).get("value")
+        c.check(ratio is not None and float(ratio) == float(values["telemetry"]["samplingRatio"]),
+                f"{where}: OTEL_TRACES_SAMPLER_ARG {ratio!r}")
+        c.check(bool(env.get("OTEL_SERVICE_NAME", {}).get("value")), f"{where}: OTEL_SERVICE_NAME")
+        attrs = env.get("OTEL_RESOURCE_ATTRIBUTES", {}).get("value", "")
+        pairs = dict(p.split("=", 1) for p in attrs.split(",") if p)
+        c.check(pairs.get("k8s.pod.name") == "$(POD_NAME)", f"{where}: k8s.pod.name attribute")
+        c.check(pairs.get("k8s.namespace.name") == "$(POD_NAMESPACE)",
+                f"{where}: k8s.namespace.name attribute")
+        for key, value in values["telemetry"]["resourceAttributes"].items():
+            c.check(pairs.get(key) == str(value), f"{where}: resource attribute {key}")
+        for var in ("POD_NAME", "POD_NAMESPACE"):
+            c.check(var in names and names.index(var) < names.index("OTEL_RESOURCE_ATTRIBUTES"),
+                    f"{where}: {var} must be defined before OTEL_RESOURCE_ATTRIBUTES")
+            c.check("fieldRef" in env.get(var, {}).get("valueFrom", {}), f"{where}: {var} fieldRef")
+
+
+def check_secret_ref(c, where, container, var, secret, key):
+    ref = env_map(container).get(var, {}).get("valueFrom", {}).get("secretKeyRef")
+    if not secret:
+        c.check(ref is None, f"{where}: {var} from a Secret that is not configured")
+        return
+    c.check(ref == {"name": secret, "key": key},
+            f"{where}: {var} should come from secretKeyRef {secret}/{key}, got {ref}")
+    c.check("value" not in env_map(container).get(var, {}), f"{where}: {var} has a plain value")
+
+
+def check_config_text(c, where, text, sections, volumes, container):
+    """The config file parses, has only known sections, no plain-text secret, and every file
+    it names is mounted."""
+    try:
+        config = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        c.check(False, f"{where}: the TOML does not parse: {e}")
+        return {}
+    c.check(set(config) <= sections, f"{where}: unknown sections {set(config) - sections}")
+    for node in walk(config):
+        if isinstance(node, dict):
+            bad = {k for k in node if k.lower() in SECRET_NAMES}
+            c.check(not bad, f"{where}: plain-text secret keys {bad}")
+        if isinstance(node, str):
+            c.check(not HEX_KEY.match(node.strip()), f"{where}: a value looks like a private key")
+    key_items = set()
+    for volume in volumes:
+        if volume["name"] == "keys":
+            key_items = {item["path"] for item in volume["secret"].get("items", [])}
+    mounts = {m["mountPath"] for m in container.get("volumeMounts", [])}
+    for node in walk(config):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(value, str) and value.startswith(KEYS_DIR + "/"):
+                    c.check(value[len(KEYS_DIR) + 1:] in key_items,
+                            f"{where}: {key} = {value} is not projected from the Secret")
+    deployment = config.get("chain", {}).get("deployment", "")
+    c.check(deployment.startswith(DEPLOYMENT_DIR + "/") and DEPLOYMENT_DIR in mounts,
+            f"{where}: deployment file {deployment!r} is not mounted")
+    return config
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--chart", required=True)
+    parser.add_argument("--values")
+    parser.add_argument("--rendered", required=True)
+    parser.add_argument("--k8s-out", required=True)
+    args = parser.parse_args()
+
+    with open(f"{args.chart}/values.yaml") as f:
+        values = yaml.safe_load(f)
+    with open(f"{args.chart}/Chart.yaml") as f:
+        chart = yaml.safe_load(f)
+    claims = {}
+    if args.values:
+        with open(args.values) as f:
+            text = f.read()
+        values = helm_merge(values, yaml.safe_load(text) or {})
+        for line in text.splitlines():
+            if line.startswith("# expect:"):
+                for word in line.split(":", 1)[1].split():
+                    name, _, count = word.partition("=")
+                    claims[name] = int(count) if count else True
+    name = args.values or "defaults"
+    with open(args.rendered) as f:
+        try:
+            docs = [d for d in yaml.load_all(f, Loader=StrictLoader) if d]
+        except yaml.YAMLError as e:
+            print(f"  {name}: the rendering is not valid YAML: {e}", file=sys.stderr)
+            return 1
+
+    c = Checker()
+    settings = [operator_settings(values, e) for e in values["operators"]]
+    by_kind = {}
+    for doc in docs:
+        by_kind.setdefault(doc["kind"], []).append(doc)
+        labels = doc["metadata"].get("labels", {})
+        for label in ("app.kubernetes.io/name", "app.kubernetes.io/instance",
+                      "app.kubernetes.io/managed-by", "helm.sh/chart"):
+            c.check(label in labels, f"{doc['kind']}/{doc['metadata']['name']}: no {label} label")
+    kinds = lambda kind: by_kind.get(kind, [])  # noqa: E731
+
+    # No Secret, ever; every Secret reference is a configured, existing Secret.
+    c.check(not kinds("Secret"), "the chart rendered a Secret")
+    allowed = configured_secrets(values, settings)
+    for doc in docs:
+        for ref in secret_references(doc):
+            c.check(ref in allowed, f"{doc['kind']}/{doc['metadata']['name']}: references Secret "
+                    f"{ref!r}, not one configured in the values ({sorted(allowed)})")
+
+    workloads = [d for d in docs if d["kind"] in WORKLOADS]
+    for doc in workloads:
+        check_hardening(c, doc, values, chart)
+        check_telemetry(c, doc, values)
+        c.check(doc["kind"] in ("StatefulSet", "Deployment"),
+                f"{doc['kind']}/{doc['metadata']['name']}: unexpected workload kind")
+
+    for doc in kinds("PodDisruptionBudget"):
+        c.check(doc["apiVersion"] == "policy/v1", f"PDB {doc['metadata']['name']}: not policy/v1")
+        c.check(any(selects(doc["spec"]["selector"]["matchLabels"], pod_labels(w)) for w in workloads),
+                f"PDB {doc['metadata']['name']}: selects no pod")
+
+    configmaps = {d["metadata"]["name"]: d for d in kinds("ConfigMap")}
+
+    # Operators: one StatefulSet per key, one replica, a data volume, their own Secret.
+    statefulsets = kinds("StatefulSet")
+    c.check(len(statefulsets) == len(settings),
+            f"{len(statefulsets)} StatefulSets for {len(settings)} operators")
+    gpu_operators = 0
+    for op in settings:
+        matches = [s for s in statefulsets if s["metadata"].get("labels", {}).get("rampart/operator") == op["name"]]
+        if not c.check(len(matches) == 1, f"operator {op['name']}: {len(matches)} StatefulSets"):
+            continue
+        sts = matches[0]
+        where = f"StatefulSet/{sts['metadata']['name']}"
+        spec = sts["spec"]
+        pod = spec["template"]["spec"]
+        container = pod["containers"][0]
+        c.check(spec.get("replicas") == 1, f"{where}: replicas {spec.get('replicas')} (one key, one pod)")
+        templates = {t["metadata"]["name"]: t for t in spec.get("volumeClaimTemplates", [])}
+        c.check("data" in templates, f"{where}: no 'data' volumeClaimTemplate")
+        if "data" in templates:
+            c.check(templates["data"]["spec"]["resources"]["requests"]["storage"] == op["persistence"]["size"],
+                    f"{where}: data volume size")
+            c.check(templates["data"]["spec"]["accessModes"] == op["persistence"]["accessModes"],
+                    f"{where}: data volume access modes")
+        c.check({"name": "data", "mountPath": "/data"} in container.get("volumeMounts", []),
+                f"{where}: data volume not mounted at /data")
+        c.check(spec.get("persistentVolumeClaimRetentionPolicy") == {"whenDeleted": "Retain", "whenScaled": "Retain"},
+                f"{where}: the data volume must be retained")
+        c.check(container["args"][:2] == ["operator", "run"], f"{where}: not `operator run`")
+        keys = [v for v in pod["volumes"] if v["name"] == "keys"]
+        c.check(len(keys) == 1 and keys[0]["secret"]["secretName"] == op["existingSecret"],
+                f"{where}: keys volume is not Secret {op['existingSecret']}")
+        if keys:
+            mode = keys[0]["secret"].get("defaultMode")
+            c.check(mode is not None and mode & 0o007 == 0, f"{where}: key files readable by others")
+        mounts = {m["name"]: m for m in container["volumeMounts"]}
+        c.check(mounts.get("keys", {}).get("readOnly") is True, f"{where}: keys mounted writable")
+        check_secret_ref(c, where, container, "RAMPART_L1_RPC_URL",
+                         values["l1"].get("existingSecret"), values["l1"]["secretKey"])
+        check_secret_ref(c, where, container, "RAMPART_PROTECTION_DB",
+                         op["protectionDb"].get("existingSecret"), op["protectionDb"]["secretKey"])
+        # GPU scheduling exactly when asked for.
+        gpu = op["gpu"]
+        limits = container["resources"].get("limits", {})
+        if gpu["enabled"]:
+            gpu_operators += 1
+            c.check(limits.get(gpu["resourceName"]) == gpu["count"],
+                    f"{where}: limit {gpu['resourceName']} = {limits.get(gpu['resourceName'])}, expected {gpu['count']}")
+            if gpu["runtimeClassName"]:
+                c.check(pod.get("runtimeClassName") == gpu["runtimeClassName"],
+                        f"{where}: runtimeClassName {pod.get('runtimeClassName')!r}")
+            for toleration in gpu["tolerations"]:
+                c.check(toleration in pod.get("tolerations", []), f"{where}: GPU toleration missing")
+            c.check(gpu["tolerations"] != [], f"{where}: GPU without tolerations")
+            for k, v in gpu["nodeSelector"].items():
+                c.check(pod.get("nodeSelector", {}).get(k) == v, f"{where}: GPU nodeSelector {k}")
+        else:
+            c.check(not any("gpu" in k for k in limits), f"{where}: GPU limit without gpu.enabled")
+            c.check("runtimeClassName" not in pod, f"{where}: runtimeClassName without gpu.enabled")
+        # Its config file.
+        cm = configmaps.get(next((v["configMap"]["name"] for v in pod["volumes"] if v["name"] == "config"), ""))
+        if c.check(cm is not None, f"{where}: config ConfigMap not rendered"):
+            config = check_config_text(c, f"{where} operator.toml", cm["data"]["operator.toml"],
+                                       OPERATOR_SECTIONS, pod["volumes"], container)
+            daemon = config.get("daemon", {})
+            port = container["ports"][0]["containerPort"]
+            c.check(daemon.get("node_api") == f"0.0.0.0:{port}", f"{where}: node_api is not 0.0.0.0:{port}")
+            c.check(daemon.get("data_dir") == "/data", f"{where}: data_dir is not the volume")
+            if op["aggregators"]:
+                c.check(daemon.get("aggregators") == op["aggregators"], f"{where}: aggregators")
+            else:
+                services = [s for s in kinds("Service") if s["metadata"]["labels"].get("app.kubernetes.io/component") == "aggregator"]
+                internal = [f"http://{s['metadata']['name']}.{s['metadata']['namespace']}.svc:{s['spec']['ports'][0]['port']}"
+                            for s in services]
+                c.check(len(internal) == 1 and daemon.get("aggregators") == internal,
+                        f"{where}: aggregators {daemon.get('aggregators')} should be this release's {internal}")
+            c.check(len(config.get("rollups", [])) == len(op["rollups"]) > 0, f"{where}: rollups")
+            c.check(config.get("operator", {}).get("socket") == op["socket"], f"{where}: socket")
+            c.check("protection_db" not in daemon, f"{where}: protection_db in the ConfigMap")
+        services = [s for s in kinds("Service") if s["spec"].get("selector") == spec["selector"]["matchLabels"]]
+        c.check(len(services) == 1 and services[0]["metadata"]["name"] == spec["serviceName"],
+                f"{where}: no governing Service {spec['serviceName']}")
+
+    # Aggregator.
+    aggregator = values["aggregator"]
+    deployments = kinds("Deployment")
+    postgres = aggregator["database"].get("existingSecret")
+    if aggregator["enabled"]:
+        if c.check(len(deployments) == 1, f"{len(deployments)} Deployments for the aggregator"):
+            dep = deployments[0]
+            where = f"Deployment/{dep['metadata']['name']}"
+            pod = dep["spec"]["template"]["spec"]
+            container = pod["containers"][0]
+            c.check(dep["spec"]["replicas"] == aggregator["replicaCount"], f"{where}: replicas")
+            c.check(container["args"][:2] == ["aggregator", "run"], f"{where}: not `aggregator run`")
+            keys = [v for v in pod["volumes"] if v["name"] == "keys"]
+            c.check(len(keys) == 1 and keys[0]["secret"]["secretName"] == aggregator["existingSecret"],
+                    f"{where}: keys volume is not Secret {aggregator['existingSecret']}")
+            check_secret_ref(c, where, container, "RAMPART_L1_RPC_URL",
+                             values["l1"].get("existingSecret"), values["l1"]["secretKey"])
+            check_secret_ref(c, where, container, "RAMPART_AGGREGATOR_DATABASE", postgres,
+                             aggregator["database"]["secretKey"])
+            strategy = dep["spec"]["strategy"]["type"]
+            if postgres:
+                c.check(strategy == "RollingUpdate", f"{where}: Postgres replicas should roll")
+            else:
+                c.check(dep["spec"]["replicas"] == 1, f"{where}: SQLite with more than one replica")
+                c.check(strategy == "Recreate", f"{where}: SQLite needs the Recreate strategy")
+                c.check(any(m["mountPath"] == "/data" for m in container["volumeMounts"]),
+                        f"{where}: SQLite without a data volume")
+            cm = configmaps.get(next((v["configMap"]["name"] for v in pod["volumes"] if v["name"] == "config"), ""))
+            if c.check(cm is not None, f"{where}: config ConfigMap not rendered"):
+                config = check_config_text(c, f"{where} aggregator.toml", cm["data"]["aggregator.toml"],
+                                           AGGREGATOR_SECTIONS, pod["volumes"], container)
+                section = config.get("aggregator", {})
+                port = container["ports"][0]["containerPort"]
+                c.check(section.get("listen") == f"0.0.0.0:{port}", f"{where}: listen is not 0.0.0.0:{port}")
+                if postgres:
+                    c.check("database" not in section, f"{where}: database URL in the ConfigMap")
+                else:
+                    c.check(section.get("database", "").startswith("/data/"), f"{where}: SQLite outside /data")
+    else:
+        c.check(not deployments, "aggregator Deployment rendered while aggregator.enabled is false")
+
+    # Services select pods; the ServiceMonitor, if any, finds every Service.
+    for svc in kinds("Service"):
+        c.check(any(selects(svc["spec"]["selector"], pod_labels(w)) for w in workloads),
+                f"Service/{svc['metadata']['name']}: selects no pod")
+    monitors = kinds("ServiceMonitor")
+    sm = values["serviceMonitor"]
+    if sm["enabled"] and workloads:
+        if c.check(len(monitors) == 1, f"{len(monitors)} ServiceMonitors, expected 1"):
+            m = monitors[0]
+            c.check(m["apiVersion"] == "monitoring.coreos.com/v1", "ServiceMonitor apiVersion")
+            c.check(set(m) <= {"apiVersion", "kind", "metadata", "spec"}, "ServiceMonitor: unknown fields")
+            c.check(set(m["spec"]) <= {"selector", "namespaceSelector", "endpoints", "jobLabel"},
+                    f"ServiceMonitor: unknown spec fields {set(m['spec'])}")
+            labels = m["metadata"].get("labels", {})
+            if sm["release"]:
+                c.check(labels.get("release") == sm["release"], f"ServiceMonitor: release label {labels.get('release')!r}")
+            for k, v in sm["labels"].items():
+                c.check(labels.get(k) == v, f"ServiceMonitor: label {k}")
+            c.check(m["metadata"]["namespace"] == (sm["namespace"] or m["metadata"]["namespace"]),
+                    "ServiceMonitor: namespace")
+            selector = m["spec"]["selector"]["matchLabels"]
+            for svc in kinds("Service"):
+                c.check(selects(selector, svc["metadata"]["labels"]),
+                        f"ServiceMonitor does not select Service/{svc['metadata']['name']}")
+                c.check(any(p["name"] == "http" for p in svc["spec"]["ports"]),
+                        f"Service/{svc['metadata']['name']}: no 'http' port to scrape")
+            c.check(bool(m["spec"].get("namespaceSelector", {}).get("matchNames")), "ServiceMonitor: namespaceSelector")
+            endpoints = m["spec"].get("endpoints", [])
+            c.check(len(endpoints) == 1 and endpoints[0].get("port") == "http"
+                    and endpoints[0].get("path") == "/metrics", f"ServiceMonitor endpoints {endpoints}")
+            for endpoint in endpoints:
+                c.check(set(endpoint) <= {"port", "path", "interval", "scrapeTimeout"},
+                        f"ServiceMonitor endpoint: unknown fields {set(endpoint)}")
+                for key in ("interval", "scrapeTimeout"):
+                    c.check(re.fullmatch(r"[0-9]+(ms|s|m|h)", str(endpoint.get(key, ""))) is not None,
+                            f"ServiceMonitor endpoint: {key} {endpoint.get(key)!r}")
+    else:
+        c.check(not monitors, "ServiceMonitor rendered while serviceMonitor.enabled is false")
+
+    # Dashboards.
+    dash = values["dashboards"]
+    boards = [d for d in kinds("ConfigMap") if d["metadata"]["name"].endswith("-dashboards")]
+    if dash["enabled"]:
+        if c.check(len(boards) == 1, f"{len(boards)} dashboard ConfigMaps, expected 1"):
+            labels = boards[0]["metadata"].get("labels", {})
+            c.check(labels.get(dash["label"]) == dash["labelValue"],
+                    f"dashboards ConfigMap: label {dash['label']}={labels.get(dash['label'])!r}")
+            uids = set()
+            for key, text in boards[0]["data"].items():
+                try:
+                    board = json.loads(text)
+                except ValueError as e:
+                    c.check(False, f"dashboard {key}: not JSON: {e}")
+                    continue
+                c.check(bool(board.get("panels")) and board.get("uid") not in uids,
+                        f"dashboard {key}: no panels or a repeated uid")
+                uids.add(board.get("uid"))
+                c.check(any(v.get("name") == "datasource" for v in board.get("templating", {}).get("list", [])),
+                        f"dashboard {key}: no datasource variable")
+            c.check(len(uids) == 2, "expected the operator and aggregator dashboards")
+    else:
+        c.check(not boards, "dashboards ConfigMap rendered while dashboards.enabled is false")
+
+    # NetworkPolicies: one per running component, selecting its pods.
+    policies = kinds("NetworkPolicy")
+    if values["networkPolicy"]["enabled"]:
+        for w in workloads:
+            c.check(any(selects(p["spec"]["podSelector"]["matchLabels"], pod_labels(w)) for p in policies),
+                    f"{w['kind']}/{w['metadata']['name']}: no NetworkPolicy selects its pods")
+        for p in policies:
+            c.check(("Egress" in p["spec"]["policyTypes"]) == values["networkPolicy"]["egress"]["restrict"],
+                    f"NetworkPolicy/{p['metadata']['name']}: egress restriction")
+    else:
+        c.check(not policies, "NetworkPolicy rendered while networkPolicy.enabled is false")
+
+    # What the values file says it exercises.
+    checks = {
+        "operators": lambda n: len(statefulsets) == n,
+        "gpu": lambda _: gpu_operators > 0,
+        "aggregator": lambda _: len(deployments) == 1,
+        "postgres": lambda _: bool(postgres) and len(deployments) == 1,
+        "servicemonitor": lambda _: len(monitors) == 1,
+        "telemetry": lambda _: bool(values["telemetry"].get("otlpEndpoint")) and bool(workloads),
+    }
+    for claim, arg in claims.items():
+        if c.check(claim in checks, f"{name}: unknown expectation {claim!r}"):
+            c.check(checks[claim](arg), f"{name}: expected {claim}{'' if arg is True else '=' + str(arg)}, not rendered")
+
+    with open(args.k8s_out, "w") as f:
+        yaml.safe_dump_all([d for d in docs if d["kind"] != "ServiceMonitor"], f, sort_keys=False)
+
+    if c.problems:
+        for problem in c.problems:
+            print(f"  {name}: {problem}", file=sys.stderr)
+        return 1
+    summary = ", ".join(f"{len(v)} {k}" for k, v in sorted(by_kind.items()))
+    print(f"{len(docs)} objects ({summary})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
