@@ -145,6 +145,10 @@ impl Services {
 
         let aggregator_dir = data_dir.join("aggregator");
         reset_dir(&aggregator_dir)?;
+        let l2_url = l2.endpoint();
+        let write_daemon = |operator_config: &Path, aggregator_url: &str, node_port: u16| {
+            daemon_config(operator_config, aggregator_url, &l2_url, rollup_id, node_port, config)
+        };
         let (running, aggregator_url, node_apis, aggregator_config) = match &config.processes {
             None => {
                 let (aggregator, path) =
@@ -154,14 +158,7 @@ impl Services {
                 let mut node_apis = Vec::new();
                 for (index, op) in network.operators.iter().enumerate() {
                     let node_port = port(100 + index as u16);
-                    let config_file = daemon_config(
-                        &op.config,
-                        &url,
-                        &l2.endpoint(),
-                        rollup_id,
-                        node_port,
-                        config,
-                    )?;
+                    let config_file = write_daemon(&op.config, &url, node_port)?;
                     let loaded = rampart_operator::config::Config::load(&config_file)
                         .map_err(|source| Error::Operator { index: index as u32, source })?;
                     let daemon = rampart_operator::daemon::start(loaded)
@@ -187,14 +184,7 @@ impl Services {
                 let mut node_apis = Vec::new();
                 for (index, op) in network.operators.iter().enumerate() {
                     let node_port = port(100 + index as u16)?;
-                    let config_file = daemon_config(
-                        &op.config,
-                        &url,
-                        &l2.endpoint(),
-                        rollup_id,
-                        node_port,
-                        config,
-                    )?;
+                    let config_file = write_daemon(&op.config, &url, node_port)?;
                     let addr = SocketAddr::from(([127, 0, 0, 1], node_port));
                     let args = ["operator", "run", "--config", path_str(&config_file)?];
                     let log = config_file.with_file_name("daemon.log");
