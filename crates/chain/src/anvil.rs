@@ -180,9 +180,11 @@ fn kill_group(child: &mut Child) -> std::io::Result<()> {
     child.wait().map(drop)
 }
 
-/// Makes the kernel send SIGKILL to the child when this process exits for any reason.
+/// Makes the kernel send SIGKILL to the child when this process exits for any reason (for
+/// every helper process a command starts: anvil, the devnet's services). Linux delivers it when
+/// the spawning thread exits, so spawn from a thread that lives as long as the child should.
 #[allow(unsafe_code)]
-fn die_with_parent(command: &mut Command) {
+pub fn die_with_parent(command: &mut Command) {
     // SAFETY: the closure runs in the forked child before exec and only makes the prctl
     // system call, which is async-signal-safe; it allocates nothing and touches no locks.
     unsafe {

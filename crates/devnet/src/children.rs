@@ -52,18 +52,20 @@ impl Child {
         };
         let out = std::fs::File::create(log).map_err(io)?;
         let err = out.try_clone().map_err(io)?;
-        let process = tokio::process::Command::new(&how.binary)
+        let mut command = tokio::process::Command::new(&how.binary);
+        command
             .args(args)
             .envs(how.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(|e| Error::Child {
-                name: name.into(),
-                message: format!("cannot start {}: {e}", how.binary.display()),
-            })?;
+            .kill_on_drop(true);
+        // No service outlives the devnet, even when it is killed with SIGKILL.
+        rampart_chain::anvil::die_with_parent(command.as_std_mut());
+        let process = command.spawn().map_err(|e| Error::Child {
+            name: name.into(),
+            message: format!("cannot start {}: {e}", how.binary.display()),
+        })?;
         let mut child = Self { name: name.into(), process, log: log.to_owned() };
         let deadline = Instant::now() + START_TIMEOUT;
         loop {

@@ -73,3 +73,33 @@ fn devnet_starts_reports_ready_and_stops_cleanly() {
     assert_eq!(addresses(&lines), addresses(&again));
     stop(child, anvil_pid);
 }
+
+/// Processes whose command line mentions `needle` (the services name their config file).
+fn processes_mentioning(needle: &str) -> Vec<i32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else { continue };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+        if String::from_utf8_lossy(&cmdline).contains(needle) {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+#[test]
+fn services_die_with_a_killed_devnet() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, anvil_pid, mut child) = start(dir.path());
+    let marker = dir.path().to_str().unwrap().to_owned();
+    let services = processes_mentioning(&format!("{marker}/"));
+    // The aggregator and two daemons run as processes of their own, with the devnet's configs.
+    assert!(services.len() >= 3, "service processes: {services:?}");
+    child.kill().unwrap(); // SIGKILL: no clean-up code runs
+    child.wait().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while services.iter().any(|&p| alive(p)) || alive(anvil_pid) {
+        assert!(Instant::now() < deadline, "services outlived a killed devnet");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
