@@ -472,17 +472,7 @@ impl Config {
     }
 }
 
-/// An endpoint as shown in messages and logs: `scheme://host[:port]`, with `/…` when a path,
-/// query or credentials were dropped (they often carry a provider's API key).
-pub fn endpoint_label(url: &str) -> String {
-    let url = url.trim();
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or("");
-    let rest_hidden = authority.contains('@') || authority.len() + 1 < rest.len();
-    let suffix = if rest_hidden { "/…" } else { "" };
-    if scheme.is_empty() { format!("{host}{suffix}") } else { format!("{scheme}://{host}{suffix}") }
-}
+pub use rampart_telemetry::endpoint_label;
 
 /// The first key that holds a secret in plain text: a key named like one, or any string that
 /// looks like a 32-byte hex private key.
@@ -518,19 +508,6 @@ fn toml_message(e: &toml::de::Error, text: &str) -> String {
             format!("line {line}: {}", e.message())
         }
         None => e.message().to_string(),
-    }
-}
-
-#[cfg(test)]
-mod label_tests {
-    use super::endpoint_label;
-
-    #[test]
-    fn labels_hide_paths_and_credentials() {
-        let label = endpoint_label("https://user:key@agg.example/v1?token=x");
-        assert_eq!(label, "https://agg.example/…");
-        assert!(!label.contains("key") && !label.contains("token"), "{label}");
-        assert_eq!(endpoint_label("http://127.0.0.1:8545"), "http://127.0.0.1:8545");
     }
 }
 

@@ -93,7 +93,7 @@ impl TelemetryConfig {
         if !(e.is_empty() || e.starts_with("http://") || e.starts_with("https://")) {
             return Err(Error::Config(format!(
                 "otlp_endpoint must be an http:// or https:// URL, not {:?}",
-                self.endpoint_label()
+                crate::endpoint_label(e)
             )));
         }
         if self.resource_attributes.keys().any(|k| k.trim().is_empty()) {
@@ -106,15 +106,6 @@ impl TelemetryConfig {
     pub fn traces_url(&self) -> String {
         let base = self.otlp_endpoint.trim_end_matches('/');
         if base.ends_with("/v1/traces") { base.to_owned() } else { format!("{base}/v1/traces") }
-    }
-
-    /// The endpoint without credentials, path or query (for messages).
-    pub fn endpoint_label(&self) -> String {
-        let e = &self.otlp_endpoint;
-        let (scheme, rest) = e.split_once("://").unwrap_or(("", e));
-        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-        let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
-        if scheme.is_empty() { host.to_owned() } else { format!("{scheme}://{host}") }
     }
 }
 
@@ -176,10 +167,8 @@ mod tests {
     }
 
     #[test]
-    fn endpoint_label_hides_credentials_and_paths() {
+    fn traces_url_appends_the_otlp_path_once() {
         let url = |e: &str| TelemetryConfig { otlp_endpoint: e.into(), ..Default::default() };
-        let c = url("https://user:secret@collector.example:4318/v1/traces?key=abc");
-        assert_eq!(c.endpoint_label(), "https://collector.example:4318");
         assert_eq!(url("http://c:4318").traces_url(), "http://c:4318/v1/traces");
         assert_eq!(url("http://c:4318/v1/traces").traces_url(), "http://c:4318/v1/traces");
     }

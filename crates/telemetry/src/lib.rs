@@ -11,6 +11,8 @@
 //! requests additionally make each aggregator `receive` span a child of the operator's
 //! `deliver` span.
 //!
+//! [`endpoint_label`] is how every Rampart log names an endpoint without its credentials.
+//!
 //! The span names are part of the interface (dashboards and alerts query them); they are
 //! listed in [`spans`].
 
@@ -59,11 +61,6 @@ pub struct Telemetry {
 }
 
 impl Telemetry {
-    /// Whether spans are being exported.
-    pub fn exporting(&self) -> bool {
-        self.provider.is_some()
-    }
-
     /// Flushes and stops the exporter.
     pub fn shutdown(mut self) {
         self.stop();
@@ -104,7 +101,7 @@ pub fn init(service: &str, config: &TelemetryConfig) -> Result<Telemetry, Error>
     let installed = install(provider.clone());
     match (installed, provider) {
         (true, Some(provider)) => {
-            tracing::info!(target: "rampart::telemetry", endpoint = %config.endpoint_label(),
+            tracing::info!(target: "rampart::telemetry", endpoint = %endpoint_label(&config.otlp_endpoint),
                 sampling_ratio = config.sampling_ratio, "exporting traces over OTLP/HTTP");
             Ok(Telemetry { provider: Some(provider) })
         }
@@ -149,6 +146,18 @@ where
     )
 }
 
+/// An endpoint as shown in messages and logs: `scheme://host[:port]`, with `/…` when a path,
+/// query or credentials were dropped (they often carry a provider's API key).
+pub fn endpoint_label(url: &str) -> String {
+    let url = url.trim();
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let rest_hidden = authority.contains('@') || authority.len() + 1 < rest.len();
+    let suffix = if rest_hidden { "/…" } else { "" };
+    if scheme.is_empty() { format!("{host}{suffix}") } else { format!("{scheme}://{host}{suffix}") }
+}
+
 /// Installs the global subscriber; false when one was already installed.
 fn install(provider: Option<SdkTracerProvider>) -> bool {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -159,4 +168,17 @@ fn install(provider: Option<SdkTracerProvider>) -> bool {
         .with_filter(filter);
     let traces = provider.as_ref().map(layer);
     tracing_subscriber::registry().with(logs).with(traces).try_init().is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::endpoint_label;
+
+    #[test]
+    fn labels_hide_paths_and_credentials() {
+        let label = endpoint_label("https://user:key@agg.example/v1?token=x");
+        assert_eq!(label, "https://agg.example/…");
+        assert!(!label.contains("key") && !label.contains("token"), "{label}");
+        assert_eq!(endpoint_label("http://127.0.0.1:8545"), "http://127.0.0.1:8545");
+    }
 }
