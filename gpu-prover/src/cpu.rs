@@ -2,7 +2,7 @@
 
 use ark_bn254::{Fr, G1Affine, G1Projective, G2Affine, G2Projective};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
-use ark_ff::{BigInteger, FftField, Field, One, PrimeField, Zero};
+use ark_ff::{FftField, Field, One, PrimeField, Zero};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use rayon::prelude::*;
 
@@ -51,6 +51,12 @@ where
 {
     let n = bases.len().min(scalars.len());
     let (bases, scalars) = (&bases[..n], &scalars[..n]);
+    let trivial = |s: &Fr| s.is_zero() || s.is_one();
+    if !scalars.par_iter().any(trivial) {
+        // Nothing to skip: no copies, straight to Pippenger.
+        let bigints: Vec<_> = scalars.par_iter().map(|s| s.into_bigint()).collect();
+        return G::msm_bigint(bases, &bigints);
+    }
     let ones: G = bases
         .par_iter()
         .zip(scalars.par_iter())
@@ -60,10 +66,9 @@ where
     let (big_bases, big_scalars): (Vec<G::Affine>, Vec<<Fr as PrimeField>::BigInt>) = bases
         .par_iter()
         .zip(scalars.par_iter())
-        .filter(|(_, s)| !s.is_zero() && !s.is_one())
+        .filter(|(_, s)| !trivial(s))
         .map(|(b, s)| (*b, s.into_bigint()))
         .unzip();
-    debug_assert!(big_scalars.iter().all(|s| !s.is_zero()));
     ones + G::msm_bigint(&big_bases, &big_scalars)
 }
 

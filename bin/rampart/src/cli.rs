@@ -28,6 +28,46 @@ pub(crate) enum Command {
     /// Move slashing-protection history between databases (EIP-3076-style interchange JSON).
     #[command(subcommand)]
     SlashingProtection(SlashingProtectionCommand),
+    /// The Groth16 proving engine: which backend this machine gets, and benchmarks.
+    #[command(subcommand)]
+    Prover(ProverCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ProverCommand {
+    /// Print the backend `--backend` resolves to on this machine, and why.
+    Backend {
+        /// auto, cpu or cuda.
+        #[arg(long, default_value = "auto")]
+        backend: String,
+    },
+    /// Measure MSMs, NTTs and whole proofs against arkworks in the same run.
+    Bench(ProverBenchArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ProverBenchArgs {
+    /// log2 sizes of G1 MSMs (comma-separated; empty for none).
+    #[arg(long, value_delimiter = ',', default_value = "16")]
+    pub(crate) msm: Vec<u32>,
+    /// log2 sizes of G2 MSMs.
+    #[arg(long, value_delimiter = ',', default_value = "14")]
+    pub(crate) msm_g2: Vec<u32>,
+    /// log2 sizes of NTTs.
+    #[arg(long, value_delimiter = ',', default_value = "16")]
+    pub(crate) ntt: Vec<u32>,
+    /// log2 domain sizes of whole Groth16 proofs (2^k - 3 constraints each).
+    #[arg(long, value_delimiter = ',', default_value = "14")]
+    pub(crate) groth16: Vec<u32>,
+    /// auto (CPU, plus CUDA when usable), cpu or cuda.
+    #[arg(long, default_value = "auto")]
+    pub(crate) backend: String,
+    /// Timed runs per row after one warm-up (the median is reported).
+    #[arg(long, default_value_t = 5)]
+    pub(crate) samples: usize,
+    /// Also write the rows as JSON here.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) json: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

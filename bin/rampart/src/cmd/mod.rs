@@ -4,6 +4,7 @@ mod aggregator;
 mod devnet;
 mod keys;
 mod operator;
+mod prover;
 mod slashing_protection;
 
 use crate::cli::{Cli, Command};
@@ -16,6 +17,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Aggregator(cmd) => aggregator::run(cmd),
         Command::Devnet(args) => devnet::run(args),
         Command::SlashingProtection(cmd) => slashing_protection::run(cmd),
+        Command::Prover(cmd) => prover::run(cmd),
     }
 }
 

@@ -5,6 +5,7 @@ mod chart;
 mod crash;
 mod devnet;
 mod protection;
+mod prover;
 mod support;
 mod telemetry;
 
