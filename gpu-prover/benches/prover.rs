@@ -11,13 +11,12 @@
 
 use std::sync::Arc;
 
-use ark_bn254::{Bn254, Fr, G1Projective, G2Projective};
+use ark_bn254::{Fr, G1Projective, G2Projective};
 use ark_ec::VariableBaseMSM;
 use ark_ff::UniformRand;
-use ark_groth16::{Groth16, r1cs_to_qap::LibsnarkReduction};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use rampart_gpu_prover::bench::{random_points, random_scalars};
+use rampart_gpu_prover::bench::{ark_groth16_proof, random_points, random_scalars};
 use rampart_gpu_prover::circuit::MulChain;
 use rampart_gpu_prover::cuda::{self, CudaBackend};
 use rampart_gpu_prover::key::synthesize;
@@ -107,18 +106,7 @@ fn groth16(c: &mut Criterion) {
     let mut g = c.benchmark_group("groth16");
     g.sample_size(10);
     g.bench_function(BenchmarkId::new("arkworks", k), |b| {
-        b.iter(|| {
-            Groth16::<Bn254, LibsnarkReduction>::create_proof_with_reduction_and_matrices(
-                &key.pk,
-                r,
-                s,
-                &matrices,
-                key.r1cs.num_instance,
-                key.r1cs.num_constraints(),
-                &z,
-            )
-            .unwrap()
-        })
+        b.iter(|| ark_groth16_proof(&key, &matrices, &z, r, s).unwrap())
     });
     let engine = Engine::new(BackendChoice::Cpu).unwrap();
     let loaded = engine.load(key.clone()).unwrap();

@@ -7,8 +7,9 @@ use std::time::Instant;
 use ark_bn254::{Bn254, Fr, G1Projective, G2Affine, G2Projective};
 use ark_ec::{CurveGroup, PrimeGroup, VariableBaseMSM};
 use ark_ff::UniformRand;
-use ark_groth16::{Groth16, r1cs_to_qap::LibsnarkReduction};
+use ark_groth16::{Groth16, Proof, r1cs_to_qap::LibsnarkReduction};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
+use ark_relations::r1cs::ConstraintMatrices;
 use rand08::SeedableRng;
 use rand08::rngs::StdRng;
 use rayon::prelude::*;
@@ -89,6 +90,27 @@ where
         })
         .collect();
     G::normalize_batch(&projective)
+}
+
+/// The baseline: ark-groth16's own prover on the same key, witness and randomness
+/// (`matrices` = `key.r1cs.to_matrices()`, made once outside any timed loop).
+pub fn ark_groth16_proof(
+    key: &ProverKey,
+    matrices: &ConstraintMatrices<Fr>,
+    z: &[Fr],
+    r: Fr,
+    s: Fr,
+) -> Result<Proof<Bn254>> {
+    Groth16::<Bn254, LibsnarkReduction>::create_proof_with_reduction_and_matrices(
+        &key.pk,
+        r,
+        s,
+        matrices,
+        key.r1cs.num_instance,
+        key.r1cs.num_constraints(),
+        z,
+    )
+    .map_err(|e| ProverError::Synthesis(e.to_string()))
 }
 
 /// Random non-zero scalars.
@@ -212,18 +234,7 @@ pub fn run(spec: &Spec, mut on_row: impl FnMut(&Row)) -> Result<Vec<Row>> {
             k,
             "arkworks",
             &cpu_label,
-            time(samples, || {
-                Groth16::<Bn254, LibsnarkReduction>::create_proof_with_reduction_and_matrices(
-                    &key.pk,
-                    r,
-                    s,
-                    &matrices,
-                    key.r1cs.num_instance,
-                    key.r1cs.num_constraints(),
-                    &z,
-                )
-                .map_err(|e| ProverError::Synthesis(e.to_string()))
-            })?,
+            time(samples, || ark_groth16_proof(&key, &matrices, &z, r, s))?,
         );
         let cpu_engine = Engine::new(BackendChoice::Cpu)?;
         let loaded = cpu_engine.load(key.clone())?;

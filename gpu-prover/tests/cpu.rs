@@ -6,11 +6,11 @@ mod common;
 use std::sync::Arc;
 
 use alloy_primitives::U256;
-use ark_bn254::{Bn254, Fr};
+use ark_bn254::Fr;
 use ark_ff::{One, UniformRand};
-use ark_groth16::{Groth16, r1cs_to_qap::LibsnarkReduction};
 use common::*;
 use proptest::prelude::*;
+use rampart_gpu_prover::bench::ark_groth16_proof;
 use rampart_gpu_prover::circuit::MulChain;
 use rampart_gpu_prover::key::synthesize;
 use rampart_gpu_prover::{
@@ -32,16 +32,7 @@ fn cpu_proofs_equal_ark_groth16_for_several_sizes() {
         let (r, s) = (Fr::rand(&mut rng), Fr::rand(&mut rng));
         let loaded = engine.load(key.clone()).unwrap();
         let ours = engine.prove_with_randomness(&loaded, &z, r, s).unwrap();
-        let ark = Groth16::<Bn254, LibsnarkReduction>::create_proof_with_reduction_and_matrices(
-            &key.pk,
-            r,
-            s,
-            &key.r1cs.to_matrices(),
-            key.r1cs.num_instance,
-            key.r1cs.num_constraints(),
-            &z,
-        )
-        .unwrap();
+        let ark = ark_groth16_proof(&key, &key.r1cs.to_matrices(), &z, r, s).unwrap();
         assert_eq!(ours, ark, "{constraints} constraints");
         let inputs = &z[1..key.r1cs.num_instance];
         assert!(verify(&key.pk.vk, inputs, &ours).unwrap());

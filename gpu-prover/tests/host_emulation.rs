@@ -7,12 +7,12 @@ mod common;
 
 use std::sync::Arc;
 
-use ark_bn254::{Bn254, Fr, G1Affine, G2Affine};
+use ark_bn254::{Fr, G1Affine, G2Affine};
 use ark_ec::AffineRepr;
 use ark_ff::{Field, One, UniformRand, Zero};
-use ark_groth16::{Groth16, r1cs_to_qap::LibsnarkReduction};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use common::*;
+use rampart_gpu_prover::bench::ark_groth16_proof;
 use rampart_gpu_prover::circuit::MulChain;
 use rampart_gpu_prover::cuda::{CudaBackend, MsmConfig};
 use rampart_gpu_prover::key::synthesize;
@@ -118,16 +118,7 @@ fn whole_proof_equals_cpu_and_ark_groth16_and_verifies() {
     let cpu_key = cpu.load(key.clone()).unwrap();
     let cpu_proof = cpu.prove_with_randomness(&cpu_key, &z, r, s).unwrap();
 
-    let ark = Groth16::<Bn254, LibsnarkReduction>::create_proof_with_reduction_and_matrices(
-        &key.pk,
-        r,
-        s,
-        &key.r1cs.to_matrices(),
-        key.r1cs.num_instance,
-        key.r1cs.num_constraints(),
-        &z,
-    )
-    .unwrap();
+    let ark = ark_groth16_proof(&key, &key.r1cs.to_matrices(), &z, r, s).unwrap();
     assert_eq!(gpu_proof, cpu_proof);
     assert_eq!(cpu_proof, ark);
     let inputs = &z[1..key.r1cs.num_instance];
