@@ -87,8 +87,9 @@ fn ntt(c: &mut Criterion) {
     g.sample_size(10);
     g.bench_function(BenchmarkId::new("arkworks", k), |b| b.iter(|| domain.fft(&values)));
     if let Some(gpu) = &gpu {
+        let tables = gpu.ntt_tables(1 << k).unwrap();
         g.bench_function(BenchmarkId::new("rampart-cuda", k), |b| {
-            b.iter(|| gpu.ntt(&values, false).unwrap())
+            b.iter(|| gpu.ntt(&tables, &values, false).unwrap())
         });
     }
     g.finish();

@@ -192,6 +192,7 @@ RAMPART_MSM_KERNELS(g2, Fq2)
   X(ntt_bit_reverse)                                                                          \
   X(ntt_stage)                                                                                \
   X(fr_mul_pointwise)                                                                         \
+  X(fr_scale)                                                                                 \
   X(qap_quotient)                                                                             \
   X(fr_from_montgomery)                                                                       \
   X(msm_digits)                                                                               \

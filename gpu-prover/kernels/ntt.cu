@@ -50,6 +50,13 @@ KERNEL fr_mul_pointwise(uint32_t* data, const uint32_t* factors, uint32_t n) {
   store(data, i, mul(load<FrParams>(data, i), load<FrParams>(factors, i)));
 }
 
+// data[i] *= scalar[0]: the 1/n of a plain inverse transform.
+KERNEL fr_scale(uint32_t* data, const uint32_t* scalar, uint32_t n) {
+  uint32_t i = thread_index();
+  if (i >= n) return;
+  store(data, i, mul(load<FrParams>(data, i), load<FrParams>(scalar, 0)));
+}
+
 // The quotient on the coset: a[i] = (a[i] * b[i] - c[i]) * zinv, zinv = 1 / Z_H(g).
 KERNEL qap_quotient(uint32_t* a, const uint32_t* b, const uint32_t* c, const uint32_t* zinv,
                     uint32_t n) {

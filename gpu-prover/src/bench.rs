@@ -122,17 +122,20 @@ pub fn random_scalars(n: usize, seed: u64) -> Vec<Fr> {
 /// Runs `spec`, calling `on_row` as each row is measured.
 pub fn run(spec: &Spec, mut on_row: impl FnMut(&Row)) -> Result<Vec<Row>> {
     let cpu_label = format!("CPU, {} threads", rayon::current_num_threads());
-    let gpu = match spec.backend {
+    // One CUDA engine for every row: the kernels compile once (NVRTC, ~25 s).
+    let gpu_engine = match spec.backend {
         BackendChoice::Cpu => None,
-        BackendChoice::Cuda => Some(CudaBackend::new(0)?),
+        BackendChoice::Cuda => Some(Engine::with_cuda(CudaBackend::new(0)?)),
         BackendChoice::Auto => match cuda::unavailable_reason() {
-            None => Some(CudaBackend::new(0)?),
+            None => Some(Engine::with_cuda(CudaBackend::new(0)?)),
             Some(why) => {
                 tracing::info!(%why, "benchmarking the CPU only");
                 None
             }
         },
     };
+    let gpu = gpu_engine.as_ref().and_then(Engine::cuda_backend);
+    let cpu_engine = Engine::new(BackendChoice::Cpu)?;
     let mut rows = Vec::new();
     let mut push = |what, log_size, implementation, device: &str, (median_ms, min_ms)| {
         let row = Row {
@@ -167,7 +170,7 @@ pub fn run(spec: &Spec, mut on_row: impl FnMut(&Row)) -> Result<Vec<Row>> {
             &cpu_label,
             time(samples, || Ok(cpu::msm_g1(&points, &scalars)))?,
         );
-        if let Some(g) = &gpu {
+        if let Some(g) = gpu {
             let dev = g.upload_g1(&points)?;
             push(
                 "msm_g1",
@@ -196,7 +199,7 @@ pub fn run(spec: &Spec, mut on_row: impl FnMut(&Row)) -> Result<Vec<Row>> {
             &cpu_label,
             time(samples, || Ok(cpu::msm_g2(&points, &scalars)))?,
         );
-        if let Some(g) = &gpu {
+        if let Some(g) = gpu {
             let dev = g.upload_g2(&points)?;
             push(
                 "msm_g2",
@@ -212,8 +215,15 @@ pub fn run(spec: &Spec, mut on_row: impl FnMut(&Row)) -> Result<Vec<Row>> {
         let values = random_scalars(n, 3000 + k as u64);
         let domain = Radix2EvaluationDomain::<Fr>::new(n).ok_or(ProverError::DomainTooLarge(n))?;
         push("ntt", k, "arkworks", &cpu_label, time(samples, || Ok(domain.fft(&values)))?);
-        if let Some(g) = &gpu {
-            push("ntt", k, "rampart-cuda", g.device(), time(samples, || g.ntt(&values, false))?);
+        if let Some(g) = gpu {
+            let tables = g.ntt_tables(n)?;
+            push(
+                "ntt",
+                k,
+                "rampart-cuda",
+                g.device(),
+                time(samples, || g.ntt(&tables, &values, false))?,
+            );
         }
     }
     for &k in &spec.groth16 {
@@ -236,7 +246,6 @@ pub fn run(spec: &Spec, mut on_row: impl FnMut(&Row)) -> Result<Vec<Row>> {
             &cpu_label,
             time(samples, || ark_groth16_proof(&key, &matrices, &z, r, s))?,
         );
-        let cpu_engine = Engine::new(BackendChoice::Cpu)?;
         let loaded = cpu_engine.load(key.clone())?;
         push(
             "groth16",
@@ -245,15 +254,14 @@ pub fn run(spec: &Spec, mut on_row: impl FnMut(&Row)) -> Result<Vec<Row>> {
             &cpu_label,
             time(samples, || cpu_engine.prove_with_randomness(&loaded, &z, r, s))?,
         );
-        if let Some(g) = &gpu {
-            let device = g.device().to_string();
-            let engine = Engine::with_cuda(CudaBackend::new(0)?);
+        if let Some(engine) = &gpu_engine {
             let loaded = engine.load(key.clone())?;
+            let device = engine.cuda_backend().map(CudaBackend::device).unwrap_or_default();
             push(
                 "groth16",
                 k,
                 "rampart-cuda",
-                &device,
+                device,
                 time(samples, || engine.prove_with_randomness(&loaded, &z, r, s))?,
             );
         }

@@ -126,7 +126,8 @@ pub struct DeviceKey {
     ntt: NttTables,
 }
 
-struct NttTables {
+/// NTT tables for one domain size, resident on the device: twiddles, coset shifts, 1/n.
+pub struct NttTables {
     n: usize,
     log_n: u32,
     forward: Buf,
@@ -137,6 +138,8 @@ struct NttTables {
     from_coset: Buf,
     /// 1 / Z_H(g)
     zinv: Buf,
+    /// 1 / n
+    n_inv: Buf,
 }
 
 /// The CUDA proving backend.
@@ -481,7 +484,8 @@ impl CudaBackend {
         Ok(out)
     }
 
-    fn ntt_tables(&self, n: usize) -> Result<NttTables> {
+    /// Uploads the tables for transforms of size `n` (a power of two).
+    pub fn ntt_tables(&self, n: usize) -> Result<NttTables> {
         let domain = Radix2EvaluationDomain::<Fr>::new(n).ok_or(ProverError::DomainTooLarge(n))?;
         let n_inv = domain.size_inv;
         let g = Fr::GENERATOR;
@@ -501,6 +505,7 @@ impl CudaBackend {
             to_coset: e.upload(0, &montgomery_words(&powers(g, n_inv, n)))?,
             from_coset: e.upload(0, &montgomery_words(&powers(g_inv, n_inv, n)))?,
             zinv: e.upload(0, &montgomery_words(&[zinv]))?,
+            n_inv: e.upload(0, &montgomery_words(&[n_inv]))?,
         })
     }
 
@@ -532,23 +537,24 @@ impl CudaBackend {
         )
     }
 
-    /// Forward NTT of `values` (length a power of two) on the device; for tests and benches.
-    pub fn ntt(&self, values: &[Fr], inverse: bool) -> Result<Vec<Fr>> {
-        let t = self.ntt_tables(values.len())?;
+    /// NTT (or inverse NTT) of `values` with resident tables `t` of the same size; the values
+    /// are uploaded and the result read back (for tests and benches).
+    pub fn ntt(&self, t: &NttTables, values: &[Fr], inverse: bool) -> Result<Vec<Fr>> {
         if t.n != values.len() {
             return Err(ProverError::DomainTooLarge(values.len()));
         }
         let data = self.exec.upload(0, &montgomery_words(values))?;
         if inverse {
-            self.transform(0, &t, &data, &t.inverse)?;
-            // n^-1 g^0 = n^-1 for i = 0 only; scale with a plain n^-1 table instead.
-            let n_inv = Radix2EvaluationDomain::<Fr>::new(t.n)
-                .ok_or(ProverError::DomainTooLarge(t.n))?
-                .size_inv;
-            let f = self.exec.upload(0, &montgomery_words(&vec![n_inv; t.n]))?;
-            self.scale(0, &t, &data, &f)?;
+            self.transform(0, t, &data, &t.inverse)?;
+            let n = u32_arg(t.n, "domain")?;
+            self.exec.launch(
+                0,
+                "fr_scale",
+                n,
+                &[Arg::Buf(&data), Arg::Buf(&t.n_inv), Arg::U32(n)],
+            )?;
         } else {
-            self.transform(0, &t, &data, &t.forward)?;
+            self.transform(0, t, &data, &t.forward)?;
         }
         let words = self.exec.download(0, &data, 0, t.n * FR_WORDS)?;
         Ok(words.chunks(FR_WORDS).map(fr_from_montgomery_words).collect())

@@ -121,6 +121,14 @@ impl Engine {
         Engine { backend: Backend::Cuda(Box::new(backend)), reason }
     }
 
+    /// The CUDA backend, when this engine proves on one.
+    pub fn cuda_backend(&self) -> Option<&CudaBackend> {
+        match &self.backend {
+            Backend::Cpu => None,
+            Backend::Cuda(b) => Some(b),
+        }
+    }
+
     /// `cpu` or `cuda`.
     pub fn backend_name(&self) -> &'static str {
         match self.backend {

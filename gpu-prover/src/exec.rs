@@ -36,7 +36,6 @@ pub(crate) enum Arg<'a> {
 /// A CUDA context with the kernels loaded and two streams (lanes), so that uploads and work for
 /// independent parts of a proof overlap.
 pub(crate) struct CudaExec {
-    ctx: Arc<CudaContext>,
     lanes: [Arc<CudaStream>; 2],
     _module: Arc<CudaModule>,
     functions: HashMap<&'static str, CudaFunction>,
@@ -58,7 +57,7 @@ impl CudaExec {
         let (free, total) = ctx.mem_get_info()?;
         let label =
             format!("{name} (sm_{major}{minor}, {} of {} MiB free)", free >> 20, total >> 20);
-        Ok((CudaExec { ctx, lanes, _module: module, functions }, label))
+        Ok((CudaExec { lanes, _module: module, functions }, label))
     }
 }
 
@@ -157,7 +156,6 @@ impl Exec {
                 // thread index against the sizes passed, and the buffers outlive the launch
                 // (cudarc orders frees after the stream's pending work).
                 unsafe { b.launch(cfg) }?;
-                let _ = &c.ctx;
                 Ok(())
             }
             #[cfg(feature = "host-kernels")]

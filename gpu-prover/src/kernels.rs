@@ -13,6 +13,7 @@ pub const KERNELS: &[&str] = &[
     "ntt_bit_reverse",
     "ntt_stage",
     "fr_mul_pointwise",
+    "fr_scale",
     "qap_quotient",
     "fr_from_montgomery",
     "msm_digits",
