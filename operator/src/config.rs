@@ -64,10 +64,14 @@
 //! [[rollups]]
 //! # The rollup id in the attestation center. Required.
 //! id = 1
-//! # How the state is re-derived: "evm-rpc" reads the operator's own L2 node. Default "evm-rpc".
+//! # How the state is re-derived: "evm-rpc" reads the operator's own L2 node; "reference"
+//! # fetches the reference rollup's batches from its sequencer, checks them against the L1
+//! # commitment and re-executes them on the operator's own copy of the state. Default "evm-rpc".
 //! source = "evm-rpc"
-//! # The operator's own L2 node. Required.
+//! # evm-rpc: the operator's own L2 node; reference: the sequencer. Required.
 //! rpc_url = "http://127.0.0.1:9545"
+//! # reference only: the rollup's genesis file. Required there.
+//! # genesis = "genesis.json"
 //! # Attest only blocks at or below this L2 head: "latest", "safe" or "finalized". Default "safe".
 //! finality = "safe"
 //!
@@ -309,11 +313,15 @@ pub struct RollupConfig {
     /// State source kind. Default `evm-rpc`.
     #[serde(default)]
     pub source: SourceKind,
-    /// The operator's own L2 node.
+    /// `evm-rpc`: the operator's own L2 node. `reference`: the sequencer serving batch data
+    /// (checked against L1 and re-executed; never trusted).
     pub rpc_url: String,
-    /// Finality required of an attested L2 block. Default `safe`.
+    /// Finality required of an attested L2 block (`evm-rpc`). Default `safe`.
     #[serde(default)]
     pub finality: Finality,
+    /// `reference`: the rollup's genesis file (accounts and tree depth). Required there.
+    #[serde(default)]
+    pub genesis: Option<PathBuf>,
 }
 
 /// How a rollup's state is re-derived.
@@ -323,6 +331,9 @@ pub enum SourceKind {
     /// The operator's own EVM L2 node (`eth_getBlockByNumber`).
     #[default]
     EvmRpc,
+    /// Rampart's reference rollup: batches fetched from the sequencer, checked against the L1
+    /// commitment and re-executed on the operator's own copy of the state.
+    Reference,
 }
 
 /// Which L2 head bounds the blocks an operator attests.
@@ -449,6 +460,12 @@ impl Config {
             return Err(Error::config(path, "chain.rpc_url is empty"));
         }
         self.telemetry.validate().map_err(|e| Error::config(path, e.to_string()))?;
+        for rollup in &self.rollups {
+            if rollup.source == SourceKind::Reference && rollup.genesis.is_none() {
+                let message = format!("rollups.{}: source \"reference\" needs genesis", rollup.id);
+                return Err(Error::config(path, message));
+            }
+        }
         Ok(())
     }
 
@@ -469,6 +486,11 @@ impl Config {
         fix(&mut op.bls_keystore);
         fix(&mut op.bls_password_file);
         fix(&mut self.daemon.data_dir);
+        for rollup in &mut self.rollups {
+            if let Some(genesis) = &mut rollup.genesis {
+                fix(genesis);
+            }
+        }
     }
 }
 

@@ -31,6 +31,58 @@ pub(crate) enum Command {
     /// The Groth16 proving engine: which backend this machine gets, and benchmarks.
     #[command(subcommand)]
     Prover(ProverCommand),
+    /// Rampart's reference rollup: sequencer, transaction generator, genesis files.
+    #[command(subcommand)]
+    Rollup(RollupCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RollupCommand {
+    /// Run the sequencer: transaction intake, batching, commits on L1, batch data.
+    Sequencer {
+        /// Configuration file (see the rampart-sequencer crate's `config` docs).
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+    },
+    /// Send random transfers between devnet accounts to a sequencer.
+    Generate {
+        /// The sequencer's API.
+        #[arg(long, default_value = "http://127.0.0.1:9302")]
+        sequencer: String,
+        /// The rollup's genesis file (devnet accounts).
+        #[arg(long, value_name = "FILE")]
+        genesis: PathBuf,
+        /// Seed the genesis account keys were derived from.
+        #[arg(long, default_value = "rampart-devnet")]
+        seed: String,
+        /// Transfers per second.
+        #[arg(long, default_value_t = 10.0)]
+        rate: f64,
+        /// Stop after this many accepted transfers.
+        #[arg(long)]
+        count: Option<u64>,
+    },
+    /// Write a devnet genesis: funded accounts with keys derived from a seed (test keys).
+    Genesis {
+        /// The rollup id it is registered under.
+        #[arg(long)]
+        rollup_id: u64,
+        /// Account tree depth.
+        #[arg(long, default_value_t = 8)]
+        depth: usize,
+        /// Number of accounts.
+        #[arg(long, default_value_t = 16)]
+        accounts: u32,
+        /// Balance of each.
+        #[arg(long, default_value_t = 1_000_000_000)]
+        balance: u64,
+        /// Key seed.
+        #[arg(long, default_value = "rampart-devnet")]
+        seed: String,
+        /// Output file.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -200,6 +252,12 @@ pub(crate) struct DevnetArgs {
     /// the data directory).
     #[arg(long)]
     pub(crate) in_process: bool,
+    /// Do not run the reference rollup (sequencer, transaction generator) beside the EVM L2.
+    #[arg(long)]
+    pub(crate) no_reference_rollup: bool,
+    /// Transfers per reference-rollup batch.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub(crate) rollup_batch_txs: u64,
     /// Start, print the summary and `ready`, then stop instead of running until Ctrl-C.
     #[arg(long, hide = true)]
     pub(crate) exit_when_ready: bool,

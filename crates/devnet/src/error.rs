@@ -37,6 +37,9 @@ pub enum Error {
         /// What happened (with the end of its log).
         message: String,
     },
+    /// The reference rollup's sequencer failed.
+    #[error("sequencer: {0}")]
+    Sequencer(#[from] rampart_sequencer::Error),
     /// A contract creation returned no address or bytecode was missing.
     #[error("deploying {0}: {1}")]
     Deploy(&'static str, String),

@@ -51,6 +51,8 @@ pub struct ServicesConfig {
     /// Run the daemons and the aggregator as child processes of this binary (`None`: as tasks
     /// in this process).
     pub processes: Option<ChildProcesses>,
+    /// Also run the reference rollup (sequencer + generator), attested by every daemon.
+    pub reference: Option<crate::ReferenceRollupConfig>,
 }
 
 impl Default for ServicesConfig {
@@ -63,6 +65,7 @@ impl Default for ServicesConfig {
             batches: None,
             poll_interval_ms: 50,
             processes: None,
+            reference: None,
         }
     }
 }
@@ -70,6 +73,8 @@ impl Default for ServicesConfig {
 /// A certificate accepted on L1.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CertificateLanded {
+    /// The rollup.
+    pub rollup_id: u64,
     /// The batch.
     pub batch_index: u64,
     /// Its certified state root.
@@ -107,6 +112,11 @@ pub struct Services {
     pub node_apis: Vec<String>,
     /// The aggregator's configuration file.
     pub aggregator_config: PathBuf,
+    /// The reference rollup's id, when it runs.
+    pub reference_rollup_id: Option<u64>,
+    /// The reference rollup's sequencer API, when it runs.
+    pub sequencer_url: Option<String>,
+    reference: Option<crate::rollup::ReferenceRollup>,
     running: Running,
     tasks: Vec<tokio::task::JoinHandle<()>>,
     stop: watch::Sender<bool>,
@@ -143,11 +153,48 @@ impl Services {
             .register_rollup(config.threshold_bps, U256::from(10u64).pow(U256::from(16)))
             .await?;
 
+        let reference = match &config.reference {
+            Some(reference) => {
+                let dir = data_dir.join("rollup");
+                reset_dir(&dir)?;
+                let started = crate::rollup::ReferenceRollup::start(
+                    network,
+                    &dir,
+                    config.threshold_bps,
+                    port(2),
+                    reference,
+                )
+                .await?;
+                Some(started)
+            }
+            None => None,
+        };
+        let reference_entry = reference.as_ref().map(|r| {
+            format!(
+                "\n[[rollups]]\nid = {}\nsource = \"reference\"\nrpc_url = \"{}\"\ngenesis = \"{}\"\n",
+                r.rollup_id,
+                r.sequencer_url,
+                r.genesis_file.display()
+            )
+        });
         let aggregator_dir = data_dir.join("aggregator");
         reset_dir(&aggregator_dir)?;
         let l2_url = l2.endpoint();
         let write_daemon = |operator_config: &Path, aggregator_url: &str, node_port: u16| {
-            daemon_config(operator_config, aggregator_url, &l2_url, rollup_id, node_port, config)
+            let path = daemon_config(
+                operator_config,
+                aggregator_url,
+                &l2_url,
+                rollup_id,
+                node_port,
+                config,
+            )?;
+            if let Some(entry) = &reference_entry {
+                let mut text = std::fs::read_to_string(&path).map_err(|e| data_error(&path, e))?;
+                text.push_str(entry);
+                std::fs::write(&path, text).map_err(|e| data_error(&path, e))?;
+            }
+            Ok::<_, Error>(path)
         };
         let (running, aggregator_url, node_apis, aggregator_config) = match &config.processes {
             None => {
@@ -205,7 +252,7 @@ impl Services {
         };
 
         let (stop, stop_rx) = watch::channel(false);
-        let commits: Arc<Mutex<HashMap<u64, Instant>>> = Arc::default();
+        let commits: Arc<Mutex<HashMap<(u64, u64), Instant>>> = Arc::default();
         let deployer = PrivateKeySigner::from_bytes(&network.deployer_key())
             .map_err(|e| Error::Deploy("deployer key", e.to_string()))?;
         let l1 = connect(&network.rpc_url(), Some(deployer))?;
@@ -218,7 +265,15 @@ impl Services {
             config: config.clone(),
             commits: commits.clone(),
         };
-        let watcher = Watcher { l1, center, rollup_id, commits, certificates };
+        let reference_rollup_id = reference.as_ref().map(|r| r.rollup_id);
+        let watcher = Watcher {
+            l1,
+            center,
+            rollups: [Some(rollup_id), reference_rollup_id].into_iter().flatten().collect(),
+            sequenced: reference_rollup_id,
+            commits,
+            certificates,
+        };
         let tasks = vec![
             tokio::spawn(batcher.run(stop_rx.clone())),
             tokio::spawn(watcher.run(network.deployment.start_block, stop_rx)),
@@ -229,6 +284,9 @@ impl Services {
             aggregator_url,
             node_apis,
             aggregator_config,
+            reference_rollup_id,
+            sequencer_url: reference.as_ref().map(|r| r.sequencer_url.clone()),
+            reference,
             running,
             tasks,
             stop,
@@ -264,6 +322,9 @@ impl Services {
                         .map_err(|source| Error::Operator { index: index as u32, source })?;
                 }
                 aggregator.shutdown().await?;
+                if let Some(reference) = self.reference {
+                    reference.shutdown().await;
+                }
             }
             Running::Children(children) => {
                 // Daemons first (they deliver to the aggregator), the aggregator last.
@@ -272,6 +333,9 @@ impl Services {
                     if let Err(e) = child.stop().await {
                         first_error.get_or_insert(e);
                     }
+                }
+                if let Some(reference) = self.reference {
+                    reference.shutdown().await;
                 }
                 if let Some(e) = first_error {
                     return Err(e);
@@ -385,7 +449,7 @@ struct Batcher {
     center: Address,
     rollup_id: u64,
     config: ServicesConfig,
-    commits: Arc<Mutex<HashMap<u64, Instant>>>,
+    commits: Arc<Mutex<HashMap<(u64, u64), Instant>>>,
 }
 
 impl Batcher {
@@ -406,7 +470,10 @@ impl Batcher {
                 let commitment = keccak256(block.header.hash);
                 send("commit batch", center.commitBatch(self.rollup_id, index, head, commitment))
                     .await?;
-                self.commits.lock().expect("commits lock").insert(index, Instant::now());
+                self.commits
+                    .lock()
+                    .expect("commits lock")
+                    .insert((self.rollup_id, index), Instant::now());
                 Ok::<(), Error>(())
             }
             .await;
@@ -424,12 +491,14 @@ impl Batcher {
     }
 }
 
-/// Reports `CertificateSubmitted` events.
+/// Reports `CertificateSubmitted` events of the devnet's rollups, timing each from its batch
+/// commit (the sequenced rollup's commits are seen as `BatchCommitted` events).
 struct Watcher {
     l1: DynProvider,
     center: Address,
-    rollup_id: u64,
-    commits: Arc<Mutex<HashMap<u64, Instant>>>,
+    rollups: Vec<u64>,
+    sequenced: Option<u64>,
+    commits: Arc<Mutex<HashMap<(u64, u64), Instant>>>,
     certificates: mpsc::UnboundedSender<CertificateLanded>,
 }
 
@@ -442,21 +511,37 @@ impl Watcher {
             {
                 let filter = Filter::new()
                     .address(self.center)
-                    .event_signature(Center::CertificateSubmitted::SIGNATURE_HASH)
+                    .event_signature(vec![
+                        Center::CertificateSubmitted::SIGNATURE_HASH,
+                        Center::BatchCommitted::SIGNATURE_HASH,
+                    ])
                     .from_block(from)
                     .to_block(head);
                 if let Ok(logs) = self.l1.get_logs(&filter).await {
                     for log in logs {
+                        if let Ok(e) = Center::BatchCommitted::decode_log_data(log.data()) {
+                            if Some(e.rollupId) == self.sequenced {
+                                let mut commits = self.commits.lock().expect("commits lock");
+                                commits
+                                    .entry((e.rollupId, e.batchIndex))
+                                    .or_insert_with(Instant::now);
+                            }
+                            continue;
+                        }
                         let Ok(e) = Center::CertificateSubmitted::decode_log_data(log.data())
                         else {
                             continue;
                         };
-                        if e.rollupId != self.rollup_id {
+                        if !self.rollups.contains(&e.rollupId) {
                             continue;
                         }
-                        let committed =
-                            self.commits.lock().expect("commits lock").remove(&e.batchIndex);
+                        let committed = self
+                            .commits
+                            .lock()
+                            .expect("commits lock")
+                            .remove(&(e.rollupId, e.batchIndex));
                         let _ = self.certificates.send(CertificateLanded {
+                            rollup_id: e.rollupId,
                             batch_index: e.batchIndex,
                             state_root: e.checkpoint.stateRoot,
                             signed_stake: U256::from(e.signedStake),

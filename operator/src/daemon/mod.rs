@@ -133,7 +133,11 @@ pub async fn start(config: Config) -> Result<Daemon> {
             &format!("L2 node of rollup {}", rollup.id),
             "the operator's own rollup node",
         );
-        sources.insert(rollup.id, StateSource::new(rollup)?);
+        let center = rampart_contracts::attestation_center::RampartAttestationCenter::new(
+            deployment.rampart.attestation_center,
+            l1.clone(),
+        );
+        sources.insert(rollup.id, StateSource::new(rollup, &data_dir, center)?);
     }
     for (i, aggregator) in config.daemon.aggregators.iter().enumerate() {
         health.declare(

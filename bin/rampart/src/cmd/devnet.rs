@@ -51,6 +51,11 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
             batch_interval: Duration::from_millis(args.batch_interval_ms),
             base_port: (args.port != 0).then_some(args.services_port),
             processes,
+            reference: (!args.no_reference_rollup).then(|| rampart_devnet::ReferenceRollupConfig {
+                max_batch_txs: args.rollup_batch_txs as usize,
+                batch_interval: Duration::from_millis(args.batch_interval_ms),
+                ..Default::default()
+            }),
             ..Default::default()
         };
         let (tx, mut certificates) = tokio::sync::mpsc::unbounded_channel();
@@ -102,8 +107,9 @@ fn certificate_line(c: &CertificateLanded) {
         (c.signed_stake * U256::from(10_000u32) / c.total_stake).to::<u64>() as f64 / 100.0
     };
     output::line(format_args!(
-        "certified batch {:>4}: state root {}  signed {share:.1}% of stake ({} non-signers)  \
+        "rollup {} certified batch {:>4}: state root {}  signed {share:.1}% of stake ({} non-signers)  \
          tx {} in block {}  {:.2} s after commit",
+        c.rollup_id,
         c.batch_index,
         c.state_root,
         c.non_signers,
@@ -140,6 +146,11 @@ fn services_summary(services: &Services) {
         "  batch status      {}/v1/rollups/{}/batches/<index>",
         services.aggregator_url, services.rollup_id
     ));
+    if let (Some(id), Some(url)) = (services.reference_rollup_id, &services.sequencer_url) {
+        output::line(format_args!(
+            "  reference rollup  {id}: sequencer {url}/v1/status, batch data {url}/v1/batches/<index>"
+        ));
+    }
     for (i, api) in services.node_apis.iter().enumerate() {
         output::line(format_args!("  operator {i:>3} node {api}/eigen/node/health  {api}/metrics"));
     }

@@ -5,6 +5,7 @@ mod devnet;
 mod keys;
 mod operator;
 mod prover;
+mod rollup;
 mod slashing_protection;
 
 use crate::cli::{Cli, Command};
@@ -18,6 +19,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Devnet(args) => devnet::run(args),
         Command::SlashingProtection(cmd) => slashing_protection::run(cmd),
         Command::Prover(cmd) => prover::run(cmd),
+        Command::Rollup(cmd) => rollup::run(cmd),
     }
 }
 
