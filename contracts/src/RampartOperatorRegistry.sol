@@ -18,7 +18,8 @@ import {
 /// with an on-chain proof of possession; one key per operator, one operator per key) and, per
 /// operator set, the aggregate public key (APK), total stake and every operator's stake as
 /// histories by block number, so certificates can be checked against the set as it was at a
-/// reference block.
+/// reference block. It also lists each set's current members (proving jobs are assigned among
+/// them).
 ///
 /// Registration `data` is `abi.encode(BLS12381.G1Point pubkey, BLS12381.G2Point pop, string
 /// socket)` with points in EIP-2537 layout; the PoP signs (with the PoP DST) the EIP-712 digest
@@ -88,6 +89,12 @@ contract RampartOperatorRegistry is IAVSRegistrar, Ownable {
     mapping(uint32 => mapping(bytes32 => StakeUpdate[])) internal stakeHistory;
     mapping(uint32 => ApkUpdate) internal currentApk;
     mapping(uint32 => ApkUpdate[]) internal apkHistory;
+
+    /// @dev The operators registered in each set now, in no particular order (a leaving member
+    /// is replaced by the last one), and each member's position in that list plus one (0: not a
+    /// member).
+    mapping(uint32 => address[]) internal setMembers;
+    mapping(uint32 => mapping(address => uint256)) internal memberPosition;
 
     /// @notice An operator registered a BLS key (once per operator, forever).
     event KeyRegistered(address indexed operator, bytes32 indexed keyHash, BLS12381.G1Point pubkey);
@@ -216,6 +223,7 @@ contract RampartOperatorRegistry is IAVSRegistrar, Ownable {
             if (!cur.registered) revert NotRegistered(setId);
             _setStake(setId, keyHash, 0, false);
             _updateApk(setId, negated, true, -int256(uint256(cur.stake)));
+            _removeMember(setId, operator);
             emit OperatorDeregistered(operator, setId, keyHash);
         }
     }
@@ -310,6 +318,27 @@ contract RampartOperatorRegistry is IAVSRegistrar, Ownable {
     {
         StakeUpdate memory entry = _stakeEntryAt(operatorSetId, keyHash, referenceBlock);
         return (entry.stake, entry.registered);
+    }
+
+    /// @notice The operators registered in a set now, in no particular order (a leaving
+    /// member's place is taken by the last member).
+    function members(uint32 operatorSetId) external view returns (address[] memory) {
+        return setMembers[operatorSetId];
+    }
+
+    /// @notice How many operators are registered in a set now.
+    function memberCount(uint32 operatorSetId) external view returns (uint256) {
+        return setMembers[operatorSetId].length;
+    }
+
+    /// @notice The member at `index` (< `memberCount`) of `members(operatorSetId)`.
+    function memberAt(uint32 operatorSetId, uint256 index) external view returns (address) {
+        return setMembers[operatorSetId][index];
+    }
+
+    /// @notice Whether `operator` is registered in a set now.
+    function isMember(uint32 operatorSetId, address operator) external view returns (bool) {
+        return memberPosition[operatorSetId][operator] != 0;
     }
 
     /// @notice The number of archived APK entries of a set (for off-chain indexing).
@@ -421,7 +450,23 @@ contract RampartOperatorRegistry is IAVSRegistrar, Ownable {
         if (stake < config.minimumStake) revert InsufficientStake(stake, config.minimumStake);
         _setStake(setId, keyHash, stake, true);
         _updateApk(setId, pubkey, true, int256(uint256(stake)));
+        setMembers[setId].push(operator);
+        memberPosition[setId][operator] = setMembers[setId].length;
         emit OperatorRegistered(operator, setId, keyHash, stake);
+    }
+
+    /// @dev Swap-and-pop: the last member takes the leaving member's place.
+    function _removeMember(uint32 setId, address operator) internal {
+        address[] storage list = setMembers[setId];
+        uint256 position = memberPosition[setId][operator];
+        uint256 last = list.length;
+        if (position != last) {
+            address moved = list[last - 1];
+            list[position - 1] = moved;
+            memberPosition[setId][moved] = position;
+        }
+        list.pop();
+        delete memberPosition[setId][operator];
     }
 
     function _setStake(uint32 setId, bytes32 keyHash, uint96 stake, bool registered) internal {

@@ -212,6 +212,53 @@ contract OperatorRegistryTest is RampartTestBase {
         assertEq(stake, STAKE, "history keeps the old stake");
     }
 
+    function assertMembers(address[] memory expected, string memory when) internal view {
+        address[] memory list = registry.members(SET_ID);
+        assertEq(list.length, expected.length, string.concat("member count ", when));
+        assertEq(registry.memberCount(SET_ID), expected.length, string.concat("count ", when));
+        for (uint256 i = 0; i < expected.length; i++) {
+            assertEq(list[i], expected[i], string.concat("member order ", when));
+            assertEq(registry.memberAt(SET_ID, i), expected[i], string.concat("memberAt ", when));
+            assertTrue(registry.isMember(SET_ID, expected[i]), string.concat("isMember ", when));
+        }
+    }
+
+    /// The member list follows registrations and deregistrations (swap-and-pop).
+    function test_memberList() public {
+        address carol = address(0xCA201);
+        uint256 skC = 0xC4201;
+        prepareOperator(carol, STAKE);
+        address[] memory expected = new address[](0);
+        assertMembers(expected, "empty");
+
+        registerForSet(alice, registrationData(pubkeyOf(SK_A), pop(SK_A, alice)));
+        registerForSet(bob, registrationData(pubkeyOf(SK_B), pop(SK_B, bob)));
+        registerForSet(carol, registrationData(pubkeyOf(skC), pop(skC, carol)));
+        expected = new address[](3);
+        (expected[0], expected[1], expected[2]) = (alice, bob, carol);
+        assertMembers(expected, "after three joined");
+
+        vm.roll(block.number + 1);
+        deregister(alice); // the first leaves: the last takes its place
+        expected = new address[](2);
+        (expected[0], expected[1]) = (carol, bob);
+        assertMembers(expected, "after alice left");
+        assertFalse(registry.isMember(SET_ID, alice), "alice is out");
+
+        deregister(bob); // the last leaves
+        expected = new address[](1);
+        expected[0] = carol;
+        assertMembers(expected, "after bob left");
+        assertFalse(registry.isMember(SET_ID, bob), "bob is out");
+        assertFalse(registry.isMember(SET_ID + 1, carol), "not in another set");
+
+        vm.roll(block.number + 10); // past EigenLayer's deallocation delay
+        registerForSet(alice, registrationData(pubkeyOf(SK_A), pop(SK_A, alice)));
+        expected = new address[](2);
+        (expected[0], expected[1]) = (carol, alice);
+        assertMembers(expected, "after alice came back");
+    }
+
     function test_supportsOnlyRampart() public view {
         assertTrue(registry.supportsAVS(address(serviceManager)), "rampart");
         assertFalse(registry.supportsAVS(address(0xdead)), "other avs");

@@ -7,7 +7,7 @@ import {BLS12381} from "../src/bls/BLS12381.sol";
 /// @notice Stateful invariants of the registry: after any sequence of registrations,
 /// deregistrations and stake changes (each fuzz run draws one), the set's total stake equals the
 /// sum of its registered operators' stakes and its APK equals the sum of their keys — now and
-/// at every earlier block of the sequence.
+/// at every earlier block of the sequence; and the member list holds exactly the members.
 contract RegistryInvariantsTest is RampartTestBase {
     uint256 internal constant POOL = 4;
     uint256 internal constant STEPS = 10;
@@ -68,9 +68,23 @@ contract RegistryInvariantsTest is RampartTestBase {
         }
     }
 
+    function checkMemberList() internal view {
+        uint256 count;
+        for (uint256 i = 0; i < POOL; i++) {
+            assertEq(registry.isMember(SET_ID, addrs[i]), member[i], "isMember");
+            if (member[i]) count++;
+        }
+        address[] memory list = registry.members(SET_ID);
+        assertEq(list.length, count, "member count");
+        for (uint256 j = 0; j < list.length; j++) {
+            assertTrue(registry.isMember(SET_ID, list[j]), "listed operators are members");
+        }
+    }
+
     function testFuzz_totalsAndApkMatchMembers(uint256 seed) public {
         for (uint256 s = 0; s < STEPS; s++) {
             step(uint256(keccak256(abi.encode(seed, s))));
+            checkMemberList();
             (uint256 total, bytes memory apk) = expected();
             checkedBlocks.push(uint32(block.number));
             expectedTotals.push(total);
