@@ -30,6 +30,27 @@ contract AttestationCenterTest is RampartTestBase {
         center.submitCertificate(c, ref, nonSigners, agg);
     }
 
+    /// The block of every commit is recorded, eight to a storage word.
+    function test_recordsCommitBlocks() public {
+        uint64 firstBlock = center.batchCommitBlock(rollupId, 0);
+        assertEq(firstBlock, block.number - 1, "batch 0 committed in the previous block");
+        for (uint64 b = 1; b < 20; b++) {
+            vm.roll(block.number + b % 3 + 1);
+            commit(b);
+            assertEq(center.batchCommitBlock(rollupId, b), block.number, "commit block");
+        }
+        assertEq(center.batchCommitBlock(rollupId, 0), firstBlock, "earlier lanes kept");
+        for (uint64 b = 1; b < 20; b++) {
+            assertGt(
+                center.batchCommitBlock(rollupId, b),
+                center.batchCommitBlock(rollupId, b - 1),
+                "blocks increase"
+            );
+        }
+        assertEq(center.batchCommitBlock(rollupId, 20), 0, "uncommitted batch");
+        assertEq(center.batchCommitBlock(rollupId + 1, 0), 0, "unknown rollup");
+    }
+
     function test_allSign() public {
         Checkpoint memory c = checkpointFor(0, keccak256("root"));
         vm.recordLogs();
