@@ -6,6 +6,7 @@
 #![allow(missing_docs)]
 
 mod dashboards;
+mod reference_rollup;
 
 use alloy::primitives::B256;
 use alloy::providers::Provider;
