@@ -14,6 +14,7 @@ interface Vm {
     function startPrank(address sender) external;
     function stopPrank() external;
     function roll(uint256 blockNumber) external;
+    function setBlockhash(uint256 blockNumber, bytes32 blockHash) external;
     function warp(uint256 timestamp) external;
     function deal(address account, uint256 balance) external;
     function etch(address target, bytes calldata code) external;
@@ -36,6 +37,10 @@ interface Vm {
         external
         pure
         returns (uint256);
+    function parseJsonUintArray(string calldata json, string calldata key)
+        external
+        pure
+        returns (uint256[] memory);
     function parseJsonBytes(string calldata json, string calldata key)
         external
         pure
