@@ -2,6 +2,10 @@
 pragma solidity ^0.8.30;
 
 import {RampartTestBase} from "./base/RampartTestBase.sol";
+import {Groth16Fixture} from "./base/Groth16Fixture.sol";
+import {Groth16Harness} from "./harness/Groth16Harness.sol";
+import {RampartAttestationCenter} from "../src/RampartAttestationCenter.sol";
+import {RampartProofCenter} from "../src/RampartProofCenter.sol";
 import {BLS12381} from "../src/bls/BLS12381.sol";
 import {Checkpoint} from "../src/libraries/RampartDigests.sol";
 import {IAllocationManagerTypes, IStrategy} from "../src/interfaces/IEigenLayer.sol";
@@ -10,8 +14,21 @@ import {IAllocationManagerTypes, IStrategy} from "../src/interfaces/IEigenLayer.
 /// 21,000 and calldata costs of a real transaction come on top). Targets from the contracts
 /// issue are asserted; figures print with `forge test --match-contract GasTest -vv` and are
 /// recorded in docs/benchmarks.md.
-contract GasTest is RampartTestBase {
+contract GasTest is RampartTestBase, Groth16Fixture {
     uint256 internal constant N = 10; // threshold 66.67% of 10 equal stakes: up to 3 non-signers
+
+    // Proving: `provingRollup` has batches 0 and 1 committed, nothing proven and no draw stored;
+    // `chainedRollup` has batch 0 proven and batch 1's draw stored (the steady state);
+    // `freshRollup` has no commit yet.
+    uint64 internal provingRollup;
+    uint64 internal chainedRollup;
+    uint64 internal freshRollup;
+    address internal provingProver;
+    address internal chainedProver;
+    FixtureProof internal p0;
+    FixtureProof internal p1;
+    Groth16Harness internal groth16;
+    address internal groth16Key;
 
     function setUp() public {
         deployRampart();
@@ -22,6 +39,40 @@ contract GasTest is RampartTestBase {
         for (uint64 b = 0; b < 4; b++) {
             commit(b);
         }
+        vm.roll(block.number + 1);
+        setUpProving();
+    }
+
+    function setUpProving() internal {
+        p0 = fixtureProof(0);
+        p1 = fixtureProof(1);
+        RampartProofCenter.ProofParams memory params =
+            RampartProofCenter.ProofParams(fixtureVk(), fixtureGenesis(), 100, 0.1e18, 0.5e18);
+        RampartAttestationCenter.RollupParams memory rollupParams =
+            RampartAttestationCenter.RollupParams(
+                rollupOwner, batcher, SET_ID, THRESHOLD_BPS, EQUIVOCATION_WAD
+            );
+        vm.startPrank(governance);
+        provingRollup = center.registerRollup(rollupParams);
+        proofCenter.registerProofConfig(provingRollup, params);
+        chainedRollup = center.registerRollup(rollupParams);
+        proofCenter.registerProofConfig(chainedRollup, params);
+        freshRollup = center.registerRollup(rollupParams);
+        vm.stopPrank();
+        vm.startPrank(batcher);
+        for (uint256 k = 0; k < 2; k++) {
+            uint64 id = k == 0 ? provingRollup : chainedRollup;
+            center.commitBatch(id, 0, 2000, p0.batchCommitment);
+            center.commitBatch(id, 1, 2001, p1.batchCommitment);
+        }
+        vm.stopPrank();
+        vm.roll(block.number + 2);
+        provingProver = proofCenter.job(provingRollup, 0).prover;
+        vm.prank(proofCenter.job(chainedRollup, 0).prover);
+        proofCenter.submitProof(chainedRollup, 0, p0.newStateRoot, p0.proof);
+        chainedProver = proofCenter.assignJob(chainedRollup, 1);
+        groth16 = new Groth16Harness();
+        groth16Key = groth16.store(fixtureVk());
         vm.roll(block.number + 1);
     }
 
@@ -109,5 +160,78 @@ contract GasTest is RampartTestBase {
         // Target 450k; EigenLayer's slashOperator alone costs ~242k of this (see
         // docs/benchmarks.md). Regression bound on the total:
         assertLe(used, 600_000, "equivocation slash");
+    }
+
+    // ------------------------------------------------------------ batches and proofs
+
+    /// @dev Seven commits in eight write the commit block into a non-zero word.
+    function test_gas_commitBatch_sharedWord() public {
+        vm.prank(batcher);
+        uint256 used = gasleft();
+        center.commitBatch(rollupId, 4, 1004, keccak256("batch 4"));
+        used -= gasleft();
+        log("commitBatch (commit-block word already started)", used);
+        assertLe(used, 45_000, "commit into a started word");
+    }
+
+    /// @dev The first commit of every eight starts a new commit-block word.
+    function test_gas_commitBatch_newWord() public {
+        vm.prank(batcher);
+        uint256 used = gasleft();
+        center.commitBatch(freshRollup, 0, 1000, keccak256("batch 0"));
+        used -= gasleft();
+        log("commitBatch (new commit-block word)", used);
+        assertLe(used, 62_000, "commit starting a word");
+    }
+
+    function test_gas_verification() public view {
+        (bool valid, uint256 library_) = groth16.verifyGas(
+            groth16Key,
+            p0.proof,
+            uint256(p0.prevStateRoot),
+            uint256(p0.newStateRoot),
+            uint256(p0.batchCommitment)
+        );
+        assertTrue(valid, "fixture proof");
+        log("Groth16.verify (library: key read, range checks, precompiles)", library_);
+        uint256 used = gasleft();
+        valid = proofCenter.verifyProof(
+            provingRollup, p0.prevStateRoot, p0.newStateRoot, p0.batchCommitment, p0.proof
+        );
+        used -= gasleft();
+        assertTrue(valid, "fixture proof through the proof center");
+        log("RampartProofCenter.verifyProof (external view)", used);
+        // Target 300k; floor = 199,450 of precompiles (3 ECMUL, 3 ECADD, 4-pair ECPAIRING).
+        assertLe(library_, 210_000, "verification in the library");
+        assertLe(used, 300_000, "verification per proof");
+    }
+
+    /// @dev The steady state: the previous batch is proven and this job's draw was stored by
+    /// `assignJob` in an earlier transaction.
+    function test_gas_submitProof() public {
+        vm.prank(chainedProver);
+        uint256 used = gasleft();
+        proofCenter.submitProof(chainedRollup, 1, p1.newStateRoot, p1.proof);
+        used -= gasleft();
+        log("submitProof (draw stored before, chained from a proven root)", used);
+        assertLe(used, 300_000, "submitProof");
+    }
+
+    /// @dev Batch 0 with no stored draw: the call draws the prover and stores it.
+    function test_gas_submitProof_drawsProver() public {
+        vm.prank(provingProver);
+        uint256 used = gasleft();
+        proofCenter.submitProof(provingRollup, 0, p0.newStateRoot, p0.proof);
+        used -= gasleft();
+        log("submitProof (draws and stores the prover)", used);
+        assertLe(used, 330_000, "submitProof with the draw");
+    }
+
+    function test_gas_assignJob() public {
+        uint256 used = gasleft();
+        proofCenter.assignJob(provingRollup, 1);
+        used -= gasleft();
+        log("assignJob", used);
+        assertLe(used, 60_000, "assignJob");
     }
 }

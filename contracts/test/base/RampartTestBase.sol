@@ -13,6 +13,7 @@ import {
 import {RampartServiceManager} from "../../src/RampartServiceManager.sol";
 import {RampartOperatorRegistry} from "../../src/RampartOperatorRegistry.sol";
 import {RampartAttestationCenter} from "../../src/RampartAttestationCenter.sol";
+import {RampartProofCenter} from "../../src/RampartProofCenter.sol";
 import {RampartSlasher} from "../../src/RampartSlasher.sol";
 
 /// @notice Real EigenLayer core v1.3.0 plus Rampart's contracts, wired as in production, and
@@ -31,6 +32,7 @@ abstract contract RampartTestBase is EigenLayerDeployer {
     RampartServiceManager internal serviceManager;
     RampartOperatorRegistry internal registry;
     RampartAttestationCenter internal center;
+    RampartProofCenter internal proofCenter;
     RampartSlasher internal slasher;
     uint64 internal rollupId;
 
@@ -49,6 +51,7 @@ abstract contract RampartTestBase is EigenLayerDeployer {
         registry =
             new RampartOperatorRegistry(allocationManager, address(serviceManager), governance);
         center = new RampartAttestationCenter(registry, governance, 256);
+        proofCenter = new RampartProofCenter(center);
         slasher = new RampartSlasher(center, serviceManager);
 
         IStrategy[] memory strategies = new IStrategy[](1);
