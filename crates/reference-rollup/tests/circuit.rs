@@ -117,3 +117,26 @@ fn constraint_counts() {
     assert!((15_000..17_500).contains(&per_transfer), "per transfer {per_transfer}");
     assert!((900..1100).contains(&per_level), "per level {per_level}");
 }
+
+#[test]
+fn a_batch_proof_verifies_against_its_public_inputs_only() {
+    use rampart_gpu_prover::{BackendChoice, Engine, ProverKey, key, verify};
+    let shape = Shape { rollup_id: ROLLUP, depth: 2, batch_size: 1 };
+    let mut rng = <rand08::rngs::StdRng as rand08::SeedableRng>::seed_from_u64(7);
+    let pk = std::sync::Arc::new(ProverKey::setup(BatchCircuit::blank(shape), &mut rng).unwrap());
+    let mut s = State::new(&genesis(2, 3, 100));
+    let w = s
+        .apply_batch(&Batch { rollup_id: ROLLUP, index: 0, transfers: vec![signed(0, 2, 9, 0)] })
+        .unwrap();
+    let inputs = w.public_inputs();
+    let (_, z) = key::synthesize(BatchCircuit::new(shape, w).unwrap()).unwrap();
+    let engine = Engine::new(BackendChoice::Cpu).unwrap();
+    let proof = engine.prove(&engine.load(pk.clone()).unwrap(), &z, &mut rng).unwrap();
+    let vk = pk.verifying_key();
+    assert!(verify(&vk, &inputs, &proof).unwrap());
+    for i in 0..3 {
+        let mut other = inputs;
+        other[i] += Fr::from(1u64);
+        assert!(!verify(&vk, &other, &proof).unwrap(), "input {i} is bound");
+    }
+}
