@@ -4,7 +4,7 @@
 //!
 //! - `witness`: executing the batch on the state and synthesizing the R1CS assignment;
 //! - `prove`: the Groth16 proof from that assignment (key resident).
-#![allow(missing_docs)]
+#![allow(missing_docs, clippy::print_stderr)]
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rampart_gpu_prover::{BackendChoice, Engine, ProverKey, key};
@@ -43,7 +43,7 @@ fn bench(c: &mut Criterion) {
         eprintln!(
             "batch of {batch_size} at depth {depth}: {} constraints, domain 2^{}",
             r1cs.a.len(),
-            r1cs.domain_size().trailing_zeros()
+            r1cs.domain_size().unwrap().trailing_zeros()
         );
         let pk = Arc::new(ProverKey::setup(BatchCircuit::blank(shape), &mut rng).unwrap());
         group.bench_function(format!("witness/{batch_size}"), |b| b.iter(witness));
@@ -51,7 +51,7 @@ fn bench(c: &mut Criterion) {
             let Ok(engine) = Engine::new(choice) else { continue };
             let loaded = engine.load(pk.clone()).unwrap();
             let proof = engine.prove(&loaded, &z, &mut rng).unwrap();
-            assert!(rampart_gpu_prover::verify(&pk.verifying_key(), &inputs, &proof).unwrap());
+            assert!(rampart_gpu_prover::verify(pk.verifying_key(), &inputs, &proof).unwrap());
             group.bench_function(format!("prove-{}/{batch_size}", engine.backend_name()), |b| {
                 b.iter(|| engine.prove(&loaded, &z, &mut rng).unwrap())
             });

@@ -133,10 +133,10 @@ fn a_batch_proof_verifies_against_its_public_inputs_only() {
     let engine = Engine::new(BackendChoice::Cpu).unwrap();
     let proof = engine.prove(&engine.load(pk.clone()).unwrap(), &z, &mut rng).unwrap();
     let vk = pk.verifying_key();
-    assert!(verify(&vk, &inputs, &proof).unwrap());
+    assert!(verify(vk, &inputs, &proof).unwrap());
     for i in 0..3 {
         let mut other = inputs;
         other[i] += Fr::from(1u64);
-        assert!(!verify(&vk, &other, &proof).unwrap(), "input {i} is bound");
+        assert!(!verify(vk, &other, &proof).unwrap(), "input {i} is bound");
     }
 }
