@@ -35,6 +35,7 @@ bindings! {
     service_manager => RampartServiceManager,
     operator_registry => RampartOperatorRegistry,
     attestation_center => RampartAttestationCenter,
+    proof_center => RampartProofCenter,
     slasher => RampartSlasher,
     pauser_registry => PauserRegistry,
     devnet_token => DevnetToken,

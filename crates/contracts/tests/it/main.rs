@@ -4,7 +4,7 @@
 use alloy_primitives::B256;
 use alloy_sol_types::SolValue;
 use rampart_contracts::{
-    RampartAttestationCenter, RampartOperatorRegistry, eigenlayer_core_bytecode,
+    RampartAttestationCenter, RampartOperatorRegistry, RampartProofCenter, eigenlayer_core_bytecode,
 };
 use rampart_crypto::SecretKey;
 
@@ -12,6 +12,7 @@ use rampart_crypto::SecretKey;
 fn artifacts_carry_bytecode() {
     assert!(RampartOperatorRegistry::BYTECODE.len() > 1000);
     assert!(RampartAttestationCenter::BYTECODE.len() > 1000);
+    assert!(RampartProofCenter::BYTECODE.len() > 1000);
     for name in [
         "AllocationManager",
         "DelegationManager",
@@ -61,4 +62,31 @@ fn checkpoint_struct_matches_primitives() {
     let mut buf = typehash.to_vec();
     buf.extend(c.abi_encode());
     assert_eq!(alloy_primitives::keccak256(buf), ours.struct_hash());
+}
+
+#[test]
+fn verifying_key_and_proof_words_keep_their_order() {
+    use alloy_primitives::U256;
+    use alloy_sol_types::SolCall;
+    use rampart_contracts::proof_center::{Groth16, RampartProofCenter::submitProofCall};
+
+    // Key words 0..21 in the order of `SolidityVerifyingKey` (G2 imaginary part first).
+    let w = |i: u64| U256::from(i);
+    let vk = Groth16::VerifyingKey {
+        alpha: [w(0), w(1)],
+        beta: [w(2), w(3), w(4), w(5)],
+        gamma: [w(6), w(7), w(8), w(9)],
+        delta: [w(10), w(11), w(12), w(13)],
+        ic: [[w(14), w(15)], [w(16), w(17)], [w(18), w(19)], [w(20), w(21)]],
+    };
+    let expected: Vec<u8> = (0..22).flat_map(|i| w(i).to_be_bytes::<32>()).collect();
+    assert_eq!(vk.abi_encode(), expected);
+
+    // The proof is eight words in calldata, as `SolidityProof::to_words` orders them.
+    let proof: [U256; 8] = std::array::from_fn(|i| w(100 + i as u64));
+    let call =
+        submitProofCall { rollupId: 1, batchIndex: 2, newStateRoot: B256::repeat_byte(3), proof };
+    let data = call.abi_encode();
+    let words: Vec<u8> = proof.iter().flat_map(|x| x.to_be_bytes::<32>()).collect();
+    assert_eq!(&data[4 + 3 * 32..], &words[..]);
 }
