@@ -31,6 +31,10 @@ pub struct RampartAddresses {
     pub operator_registry: Address,
     /// The attestation center.
     pub attestation_center: Address,
+    /// The proof center (validity proofs and proving jobs). Zero in deployment files written
+    /// before it existed.
+    #[serde(default)]
+    pub proof_center: Address,
     /// The slasher.
     pub slasher: Address,
 }
@@ -93,5 +97,28 @@ impl Deployment {
         let mut text = serde_json::to_string_pretty(self).expect("deployment serializes");
         text.push('\n');
         std::fs::write(path, text).map_err(fail)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_written_before_the_proof_center_still_load() {
+        let json = r#"{
+            "serviceManager": "0x1111111111111111111111111111111111111111",
+            "operatorRegistry": "0x2222222222222222222222222222222222222222",
+            "attestationCenter": "0x3333333333333333333333333333333333333333",
+            "slasher": "0x4444444444444444444444444444444444444444"
+        }"#;
+        let rampart: RampartAddresses = serde_json::from_str(json).unwrap();
+        assert_eq!(rampart.proof_center, Address::ZERO);
+        assert_eq!(rampart.slasher, Address::repeat_byte(0x44));
+
+        let with = RampartAddresses { proof_center: Address::repeat_byte(0x55), ..rampart };
+        let text = serde_json::to_string(&with).unwrap();
+        assert!(text.contains("\"proofCenter\":\"0x5555555555555555555555555555555555555555\""));
+        assert_eq!(serde_json::from_str::<RampartAddresses>(&text).unwrap(), with);
     }
 }

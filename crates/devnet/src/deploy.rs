@@ -4,8 +4,8 @@
 //! PauserRegistry, an empty placeholder and six transparent proxies; EigenPod + beacon; the
 //! implementations, pointing at the proxies; `upgradeAndCall` initializers; our token and
 //! strategy (whitelisted for deposits). Then Rampart: service manager (the AVS), operator
-//! registry, attestation center, slasher; AVS metadata, registrar, operator set, slasher
-//! appointment and stake configuration.
+//! registry, attestation center, proof center, slasher; AVS metadata, registrar, operator set,
+//! slasher appointment and stake configuration.
 
 use crate::{Error, Result};
 use alloy::network::TransactionBuilder;
@@ -18,8 +18,8 @@ use rampart_chain::provider::{rpc_error, send};
 use rampart_chain::{Deployment, EigenLayerAddresses, RampartAddresses, deployment::StrategyInfo};
 use rampart_contracts::{
     DevnetStrategy, DevnetToken, EmptyContract, PauserRegistry, ProxyAdmin,
-    RampartAttestationCenter, RampartOperatorRegistry, RampartServiceManager, RampartSlasher,
-    TransparentUpgradeableProxy, UpgradeableBeacon, eigenlayer_core_bytecode,
+    RampartAttestationCenter, RampartOperatorRegistry, RampartProofCenter, RampartServiceManager,
+    RampartSlasher, TransparentUpgradeableProxy, UpgradeableBeacon, eigenlayer_core_bytecode,
 };
 
 /// EigenLayer's version string on the devnet.
@@ -354,6 +354,12 @@ async fn deploy_rampart(
         )
         .await?,
     );
+    // The proof center reads rollups, governance and commits from the center and members from
+    // its registry: nothing to wire beyond its constructor.
+    let proof_center = tally.add(
+        &send("deploy RampartProofCenter", RampartProofCenter::deploy_builder(p.clone(), center))
+            .await?,
+    );
     let slasher = tally.add(
         &send("deploy RampartSlasher", RampartSlasher::deploy_builder(p.clone(), center, sm))
             .await?,
@@ -389,6 +395,7 @@ async fn deploy_rampart(
         service_manager: sm,
         operator_registry: registry,
         attestation_center: center,
+        proof_center,
         slasher,
     })
 }

@@ -9,7 +9,9 @@ use alloy::sol;
 use alloy_signer_local::PrivateKeySigner;
 use rampart_chain::anvil::{Anvil, AnvilOptions};
 use rampart_chain::provider::connect;
-use rampart_contracts::{RampartAttestationCenter, RampartOperatorRegistry, RampartServiceManager};
+use rampart_contracts::{
+    RampartAttestationCenter, RampartOperatorRegistry, RampartProofCenter, RampartServiceManager,
+};
 use rampart_devnet::{DeployConfig, deploy};
 
 sol! {
@@ -55,6 +57,9 @@ async fn deploys_eigenlayer_and_rampart_wired() {
 
     let center = RampartAttestationCenter::new(d.rampart.attestation_center, provider.clone());
     assert_eq!(center.registry().call().await.unwrap(), d.rampart.operator_registry);
+    let proofs = RampartProofCenter::new(d.rampart.proof_center, provider.clone());
+    assert_eq!(proofs.center().call().await.unwrap(), d.rampart.attestation_center);
+    assert_eq!(proofs.registry().call().await.unwrap(), d.rampart.operator_registry);
     let service = RampartServiceManager::new(d.rampart.service_manager, provider.clone());
     assert_eq!(service.slasher().call().await.unwrap(), d.rampart.slasher);
     assert_ne!(d.strategies[0].token, Address::ZERO);
@@ -84,5 +89,11 @@ async fn deploys_only_rampart_on_an_existing_eigenlayer() {
     let second = deploy(&provider, deployer, &config).await.unwrap();
     assert_eq!(second.deployment.eigenlayer, first.deployment.eigenlayer, "core reused");
     assert_ne!(second.deployment.rampart.service_manager, first.deployment.rampart.service_manager);
+    let proofs = RampartProofCenter::new(second.deployment.rampart.proof_center, provider.clone());
+    assert_eq!(
+        proofs.center().call().await.unwrap(),
+        second.deployment.rampart.attestation_center,
+        "the new proof center reads the new attestation center"
+    );
     assert!(second.transactions < 15, "only Rampart deployed: {} txs", second.transactions);
 }
