@@ -164,6 +164,7 @@ impl Reference {
                     .map_err(|e| fail(format!("{}: {e}", path.display())))?;
                 if p.snapshot.genesis.rollup_id != config.id
                     || p.roots.len() as u64 != p.snapshot.next_batch
+                    || p.commitments.len() != p.roots.len()
                 {
                     return Err(fail(format!(
                         "{}: not a state of rollup {}",
