@@ -147,7 +147,9 @@ impl Reference {
     ) -> Result<Self> {
         let fail =
             |message: String| Error::L2 { rollup: config.id, endpoint: endpoint.clone(), message };
-        let genesis_path = config.genesis.as_deref().unwrap_or(Path::new("genesis.json"));
+        let Some(genesis_path) = config.genesis.as_deref() else {
+            return Err(fail("source \"reference\" needs genesis".into()));
+        };
         let genesis = Genesis::load(genesis_path).map_err(|e| fail(e.to_string()))?;
         if genesis.rollup_id != config.id {
             return Err(fail(format!(
