@@ -22,7 +22,16 @@ pub fn connect(url: &str, signer: Option<PrivateKeySigner>) -> Result<DynProvide
     let poll = if local { Duration::from_millis(10) } else { Duration::from_secs(2) };
     let client = RpcClient::new_http(parsed).with_poll_interval(poll);
     Ok(match signer {
+        // Not alloy's recommended fillers: their cached nonce manager takes a nonce before gas
+        // estimation, so a transaction that reverts at estimation (a proof someone else landed
+        // first, a certificate already submitted) leaves a nonce gap, and every later
+        // transaction of the account waits behind it forever. The nonce is read from the node
+        // for every transaction instead; each sender serializes its own transactions.
         Some(signer) => ProviderBuilder::new()
+            .disable_recommended_fillers()
+            .with_gas_estimation()
+            .with_simple_nonce_management()
+            .fetch_chain_id()
             .wallet(EthereumWallet::from(signer))
             .connect_client(client)
             .erased(),
