@@ -250,7 +250,13 @@ pub fn synthesize<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<(R1cs, Vec
     let cs = ConstraintSystem::<Fr>::new_ref();
     cs.set_optimization_goal(OptimizationGoal::Constraints);
     cs.set_mode(SynthesisMode::Prove { construct_matrices: true });
-    circuit.generate_constraints(cs.clone()).map_err(|e| ProverError::Synthesis(e.to_string()))?;
+    // Without any subscriber: arkworks instruments every gadget call with a `tracing` span,
+    // and even spans every filter turns down cost several times the synthesis itself when a
+    // subscriber is installed (the daemons have one).
+    tracing::dispatcher::with_default(&tracing::Dispatch::none(), || {
+        circuit.generate_constraints(cs.clone())
+    })
+    .map_err(|e| ProverError::Synthesis(e.to_string()))?;
     cs.finalize();
     let matrices = cs
         .to_matrices()

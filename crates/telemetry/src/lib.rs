@@ -158,10 +158,19 @@ pub fn endpoint_label(url: &str) -> String {
     if scheme.is_empty() { format!("{host}{suffix}") } else { format!("{scheme}://{host}{suffix}") }
 }
 
+/// Off for arkworks' constraint-synthesis spans (target `r1cs`, at INFO): they record their
+/// arguments (sponge parameters, constraint systems) with `Debug` on every gadget call, which
+/// turns a sub-second proof's synthesis into minutes of formatting. Applied whatever `RUST_LOG`
+/// says.
+pub fn quiet_r1cs() -> tracing_subscriber::filter::Directive {
+    "r1cs=off".parse().expect("a valid directive")
+}
+
 /// Installs the global subscriber; false when one was already installed.
 fn install(provider: Option<SdkTracerProvider>) -> bool {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+        .add_directive(quiet_r1cs());
     let logs = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
