@@ -83,6 +83,20 @@ pub(crate) enum RollupCommand {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Development key setup for the rollup's batch circuit: writes the proving key (operators
+    /// set `proving_key` to it) and the verifying key as JSON (for `registerProofConfig`).
+    /// Whoever runs it can forge proofs: devnets and tests only.
+    Setup {
+        /// The rollup's genesis file (rollup id and tree depth).
+        #[arg(long, value_name = "FILE")]
+        genesis: PathBuf,
+        /// Transfer slots per proof: the sequencer's max_batch_txs must not exceed it.
+        #[arg(long)]
+        batch_size: usize,
+        /// Proving key output file.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -255,15 +269,32 @@ pub(crate) struct DevnetArgs {
     /// Do not run the reference rollup (sequencer, transaction generator) beside the EVM L2.
     #[arg(long)]
     pub(crate) no_reference_rollup: bool,
-    /// Transfers per reference-rollup batch.
+    /// Transfers per reference-rollup batch (the batch circuit's size: a proving key per size
+    /// is set up once and cached in the data directory's `keys/`).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64))]
     pub(crate) rollup_batch_txs: u64,
+    /// Longest a reference-rollup batch waits for more transfers after its first one, in
+    /// milliseconds (a batch is sealed earlier when full).
+    #[arg(long, default_value_t = 4000, value_parser = clap::value_parser!(u64).range(100..))]
+    pub(crate) rollup_batch_interval_ms: u64,
+    /// Transfers per second the devnet's generator sends to the reference rollup. The default
+    /// keeps CPU proving on a two-core machine abreast of the batches.
+    #[arg(long, default_value_t = 0.75)]
+    pub(crate) rollup_tx_rate: f64,
+    /// Run the reference rollup without validity proofs (no proof configuration, no proving
+    /// jobs): certificates only.
+    #[arg(long)]
+    pub(crate) no_proofs: bool,
     /// Start, print the summary and `ready`, then stop instead of running until Ctrl-C.
     #[arg(long, hide = true)]
     pub(crate) exit_when_ready: bool,
     /// Stop after this many certificates have landed, printing latency figures.
     #[arg(long, hide = true)]
     pub(crate) exit_after_certificates: Option<usize>,
+    /// Stop after this many proofs have landed (and the certificates asked for), printing
+    /// latency figures.
+    #[arg(long, hide = true)]
+    pub(crate) exit_after_proofs: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -65,3 +65,33 @@ pub fn eigenlayer_core_bytecode(contract: &str) -> Option<alloy_primitives::Byte
     let hex = doc["contracts"][contract]["bytecode"].as_str()?;
     alloy_primitives::hex::decode(hex).ok().map(Into::into)
 }
+
+/// Groth16 verifying keys in the layout `RampartProofCenter.registerProofConfig` takes and
+/// `verifyingKey` returns.
+pub mod groth16_key {
+    use crate::proof_center::Groth16::VerifyingKey;
+    use alloy_primitives::U256;
+
+    /// A G2 point as the verifier's four words: `x.c1, x.c0, y.c1, y.c0`.
+    fn g2(p: &[[U256; 2]; 2]) -> [U256; 4] {
+        [p[0][0], p[0][1], p[1][0], p[1][1]]
+    }
+
+    /// The key from its points as words (G1 `[x, y]`; G2 `[[x.c1, x.c0], [y.c1, y.c0]]`), or
+    /// `None` unless `ic` has the four points of a three-input circuit.
+    pub fn from_points(
+        alpha: [U256; 2],
+        beta: &[[U256; 2]; 2],
+        gamma: &[[U256; 2]; 2],
+        delta: &[[U256; 2]; 2],
+        ic: &[[U256; 2]],
+    ) -> Option<VerifyingKey> {
+        Some(VerifyingKey {
+            alpha,
+            beta: g2(beta),
+            gamma: g2(gamma),
+            delta: g2(delta),
+            ic: ic.try_into().ok()?,
+        })
+    }
+}

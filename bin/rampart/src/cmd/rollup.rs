@@ -1,10 +1,11 @@
-//! `rampart rollup`: the reference rollup's sequencer, transaction generator and genesis.
+//! `rampart rollup`: the reference rollup's sequencer, transaction generator, genesis and
+//! development key setup.
 
 use crate::cli::RollupCommand;
 use crate::output;
 use anyhow::Context as _;
-use rampart_reference_rollup::Genesis;
 use rampart_reference_rollup::field::to_b256;
+use rampart_reference_rollup::{Genesis, RollupKey, Shape};
 
 pub(crate) fn run(cmd: RollupCommand) -> anyhow::Result<()> {
     match cmd {
@@ -57,5 +58,48 @@ pub(crate) fn run(cmd: RollupCommand) -> anyhow::Result<()> {
             ));
             Ok(())
         }
+        RollupCommand::Setup { genesis, batch_size, out } => {
+            let genesis = Genesis::load(&genesis)?;
+            anyhow::ensure!(batch_size > 0, "--batch-size must be at least 1");
+            let shape = Shape { rollup_id: genesis.rollup_id, depth: genesis.depth, batch_size };
+            let started = std::time::Instant::now();
+            let key = RollupKey::setup(shape, &mut rand08::rngs::OsRng)?;
+            key.save(&out)?;
+            let vk_file = out.with_extension("vk.json");
+            let vk = key.solidity_verifying_key();
+            std::fs::write(&vk_file, serde_json::to_vec_pretty(&verifying_key_json(&vk)?)?)
+                .with_context(|| format!("cannot write {}", vk_file.display()))?;
+            output::line(format_args!(
+                "wrote {} and {} (rollup {}, depth {}, {batch_size} transfers per proof; \
+                 {} constraints) in {:.1} s; genesis root {}",
+                out.display(),
+                vk_file.display(),
+                shape.rollup_id,
+                shape.depth,
+                key.prover_key().r1cs.num_constraints(),
+                started.elapsed().as_secs_f64(),
+                to_b256(&genesis.root())
+            ));
+            Ok(())
+        }
     }
+}
+
+/// The verifying key as decimal strings, in the layout `registerProofConfig` takes
+/// (`alpha[2]`, `beta[4]`, `gamma[4]`, `delta[4]`, `ic[4][2]`; G2 imaginary part first).
+fn verifying_key_json(
+    vk: &rampart_gpu_prover::SolidityVerifyingKey,
+) -> anyhow::Result<serde_json::Value> {
+    let key = rampart_contracts::groth16_key::from_points(
+        vk.alpha, &vk.beta, &vk.gamma, &vk.delta, &vk.ic,
+    )
+    .context("the verifying key is not for a three-input circuit")?;
+    let words = |w: &[alloy::primitives::U256]| w.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    Ok(serde_json::json!({
+        "alpha": words(&key.alpha),
+        "beta": words(&key.beta),
+        "gamma": words(&key.gamma),
+        "delta": words(&key.delta),
+        "ic": key.ic.iter().map(|p| words(p)).collect::<Vec<_>>(),
+    }))
 }
