@@ -59,6 +59,9 @@
 //! poll_interval_ms = 1000
 //! # Drop an undelivered attestation from the outbox after this many seconds. Default 3600.
 //! delivery_ttl_secs = 3600
+//! # Groth16 backend of the proving-job worker: "auto" (CUDA when a usable device exists,
+//! # otherwise the CPU), "cpu" or "cuda" (an error without a device). Default "auto".
+//! prover_backend = "auto"
 //!
 //! # One table per rollup this operator attests; batches of other rollups are ignored.
 //! [[rollups]]
@@ -72,6 +75,12 @@
 //! rpc_url = "http://127.0.0.1:9545"
 //! # reference only: the rollup's genesis file. Required there.
 //! # genesis = "genesis.json"
+//! # reference only: the Groth16 proving key of the rollup's batch circuit. When set, the
+//! # daemon takes the rollup's proving jobs: it proves the batches assigned to it and, after a
+//! # job's deadline, any batch the set is waiting on. It must match the verifying key the
+//! # rollup registered on L1 (checked at start). Default: none (attest only; an operator drawn
+//! # for a job it does not prove misses it).
+//! # proving_key = "rollup-2.pk"
 //! # Attest only blocks at or below this L2 head: "latest", "safe" or "finalized". Default "safe".
 //! finality = "safe"
 //!
@@ -287,6 +296,9 @@ pub struct DaemonConfig {
     /// Outbox entry lifetime in seconds. Default 3600.
     #[serde(default = "default_delivery_ttl")]
     pub delivery_ttl_secs: u64,
+    /// Backend of the proving-job worker. Default `auto`.
+    #[serde(default)]
+    pub prover_backend: rampart_gpu_prover::BackendChoice,
 }
 
 impl Default for DaemonConfig {
@@ -300,6 +312,7 @@ impl Default for DaemonConfig {
             confirmations: 0,
             poll_interval_ms: default_poll_ms(),
             delivery_ttl_secs: default_delivery_ttl(),
+            prover_backend: rampart_gpu_prover::BackendChoice::Auto,
         }
     }
 }
@@ -322,6 +335,9 @@ pub struct RollupConfig {
     /// `reference`: the rollup's genesis file (accounts and tree depth). Required there.
     #[serde(default)]
     pub genesis: Option<PathBuf>,
+    /// `reference`: the proving key of the rollup's batch circuit; set to take proving jobs.
+    #[serde(default)]
+    pub proving_key: Option<PathBuf>,
 }
 
 /// How a rollup's state is re-derived.
@@ -465,6 +481,14 @@ impl Config {
                 let message = format!("rollups.{}: source \"reference\" needs genesis", rollup.id);
                 return Err(Error::config(path, message));
             }
+            if rollup.source != SourceKind::Reference && rollup.proving_key.is_some() {
+                let message = format!(
+                    "rollups.{}: proving_key is for source \"reference\" (this rollup has no \
+                     circuit Rampart proves)",
+                    rollup.id
+                );
+                return Err(Error::config(path, message));
+            }
         }
         Ok(())
     }
@@ -487,8 +511,8 @@ impl Config {
         fix(&mut op.bls_password_file);
         fix(&mut self.daemon.data_dir);
         for rollup in &mut self.rollups {
-            if let Some(genesis) = &mut rollup.genesis {
-                fix(genesis);
+            for p in [&mut rollup.genesis, &mut rollup.proving_key].into_iter().flatten() {
+                fix(p);
             }
         }
     }
@@ -582,6 +606,28 @@ socket = "127.0.0.1:9100"
             .chain
             .redact("error sending request for url (https://user:pw@eth.example/v3/APIKEY123)");
         assert!(!redacted.contains("APIKEY123"), "{redacted}");
+    }
+
+    #[test]
+    fn proving_keys_are_for_reference_rollups_and_resolve_relative_paths() {
+        let text = format!(
+            "{MINIMAL}\n[daemon]\nprover_backend = \"cpu\"\n\n[[rollups]]\nid = 2\nsource = \"reference\"\n\
+             rpc_url = \"http://127.0.0.1:9302\"\ngenesis = \"genesis.json\"\nproving_key = \"keys/r2.pk\"\n"
+        );
+        let c = parse(&text).unwrap();
+        assert_eq!(c.daemon.prover_backend, rampart_gpu_prover::BackendChoice::Cpu);
+        assert_eq!(c.rollups[0].proving_key.as_deref(), Some(Path::new("/cfg/keys/r2.pk")));
+        assert_eq!(c.rollups[0].genesis.as_deref(), Some(Path::new("/cfg/genesis.json")));
+        assert_eq!(parse(MINIMAL).unwrap().daemon.prover_backend, Default::default());
+
+        let evm = format!(
+            "{MINIMAL}\n[[rollups]]\nid = 1\nrpc_url = \"http://127.0.0.1:9545\"\nproving_key = \"r.pk\"\n"
+        );
+        let err = parse(&evm).unwrap_err().to_string();
+        assert!(err.contains("rollups.1: proving_key is for source \"reference\""), "{err}");
+        let bad = format!("{MINIMAL}\n[daemon]\nprover_backend = \"tpu\"\n");
+        let err = parse(&bad).unwrap_err().to_string();
+        assert!(err.contains("prover_backend") || err.contains("tpu"), "{err}");
     }
 
     #[test]

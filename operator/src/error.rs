@@ -151,6 +151,14 @@ pub enum Error {
         /// What failed.
         message: String,
     },
+    /// The proving-job worker of a rollup cannot work (key, engine, or a disagreement with L1).
+    #[error("rollup {rollup}: proving: {message}")]
+    Proving {
+        /// The rollup.
+        rollup: u64,
+        /// What is wrong.
+        message: String,
+    },
     /// The node API could not listen.
     #[error("node API on {address}: {message}")]
     NodeApi {

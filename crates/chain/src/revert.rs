@@ -15,6 +15,7 @@ const ABIS: &[&str] = &[
     include_str!("../../../contracts/artifacts/RampartServiceManager.json"),
     include_str!("../../../contracts/artifacts/RampartOperatorRegistry.json"),
     include_str!("../../../contracts/artifacts/RampartAttestationCenter.json"),
+    include_str!("../../../contracts/artifacts/RampartProofCenter.json"),
     include_str!("../../../contracts/artifacts/RampartSlasher.json"),
     include_str!("../../../contracts/artifacts/IAllocationManager.json"),
     include_str!("../../../contracts/artifacts/IDelegationManager.json"),

@@ -13,6 +13,11 @@ use metrics_exporter_prometheus::{
 const RPC_BUCKETS: &[f64] =
     &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
 
+/// Buckets (seconds) of `rampart_proving_seconds`: witness synthesis and Groth16 proving, from
+/// small batches on a GPU to large ones on a CPU.
+const PROVING_BUCKETS: &[f64] =
+    &[0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 60.0, 120.0, 300.0, 600.0];
+
 static METADATA: Metadata<'static> = Metadata::new("rampart_operator", Level::INFO, None);
 
 /// Every metric the daemon exports.
@@ -50,6 +55,11 @@ impl Metrics {
             .set_buckets_for_metric(
                 Matcher::Full("eigen_rpc_request_duration_seconds".into()),
                 RPC_BUCKETS,
+            )
+            .expect("bucket list is non-empty")
+            .set_buckets_for_metric(
+                Matcher::Full("rampart_proving_seconds".into()),
+                PROVING_BUCKETS,
             )
             .expect("bucket list is non-empty")
             .build_recorder();
@@ -107,6 +117,50 @@ impl Metrics {
             .set(blocks);
     }
 
+    fn rollup_counter(&self, name: &'static str, rollup: u64) -> Counter {
+        let labels = vec![Label::new("rollup", rollup.to_string())];
+        self.recorder.register_counter(&Key::from_parts(name, labels), &METADATA)
+    }
+
+    /// `rampart_proving_queue_depth{rollup}`: committed batches not yet proven on L1.
+    pub fn proving_queue(&self, rollup: u64, batches: f64) {
+        let labels = vec![Label::new("rollup", rollup.to_string())];
+        self.recorder
+            .register_gauge(&Key::from_parts("rampart_proving_queue_depth", labels), &METADATA)
+            .set(batches);
+    }
+
+    /// `rampart_proving_seconds{rollup, backend, stage}` (a histogram): one proof's witness
+    /// synthesis (`stage="witness"`) and Groth16 proving (`stage="prove"`).
+    pub fn proving_time(&self, rollup: u64, backend: &'static str, witness: f64, prove: f64) {
+        for (stage, seconds) in [("witness", witness), ("prove", prove)] {
+            let labels = vec![
+                Label::new("rollup", rollup.to_string()),
+                Label::new("backend", backend),
+                Label::new("stage", stage),
+            ];
+            self.recorder
+                .register_histogram(&Key::from_parts("rampart_proving_seconds", labels), &METADATA)
+                .record(seconds);
+        }
+    }
+
+    /// `rampart_proving_jobs_assigned_total{rollup}`: jobs drawn for this operator.
+    pub fn job_assigned(&self, rollup: u64) {
+        self.rollup_counter("rampart_proving_jobs_assigned_total", rollup).increment(1);
+    }
+
+    /// `rampart_proofs_submitted_total{rollup}`: proofs this operator landed on L1.
+    pub fn proof_submitted(&self, rollup: u64) {
+        self.rollup_counter("rampart_proofs_submitted_total", rollup).increment(1);
+    }
+
+    /// `rampart_proving_jobs_missed_total{rollup}`: jobs drawn for this operator whose deadline
+    /// passed before it proved them.
+    pub fn job_missed(&self, rollup: u64) {
+        self.rollup_counter("rampart_proving_jobs_missed_total", rollup).increment(1);
+    }
+
     /// The Prometheus text exposition.
     pub fn render(&self) -> String {
         self.handle.render()
@@ -129,7 +183,15 @@ mod tests {
         m.signed.increment(2);
         m.rpc("l1", "eth_getLogs", 0.003);
         m.registered_stake(1, 100.0);
+        m.proving_queue(2, 3.0);
+        m.proving_time(2, "cpu", 0.5, 1.5);
+        m.proof_submitted(2);
+        m.job_missed(2);
         let text = m.render();
+        assert!(text.contains("rampart_proving_queue_depth{rollup=\"2\"} 3"), "{text}");
+        assert!(text.contains("rampart_proving_seconds_bucket{rollup=\"2\",backend=\"cpu\",stage=\"prove\",le=\"2\"} 1"), "{text}");
+        assert!(text.contains("rampart_proofs_submitted_total{rollup=\"2\"} 1"), "{text}");
+        assert!(text.contains("rampart_proving_jobs_missed_total{rollup=\"2\"} 1"), "{text}");
         assert!(text.contains("rampart_attestations_signed_total 2"), "{text}");
         assert!(text.contains("eigen_rpc_request_duration_seconds_bucket"), "{text}");
         assert!(text.contains("eigen_rpc_request_total{"), "{text}");

@@ -14,6 +14,7 @@ mod l1;
 pub mod metrics;
 pub mod node_api;
 mod outbox;
+mod prover;
 mod rpc;
 mod source;
 
@@ -42,12 +43,17 @@ pub struct Daemon {
     pub node_api: SocketAddr,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<Result<()>>,
+    provers: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Daemon {
-    /// Asks the daemon to stop after its current step and waits for it.
+    /// Asks the daemon to stop after its current step (a proof in progress is finished) and
+    /// waits for it.
     pub async fn shutdown(self) -> Result<()> {
         let _ = self.stop.send(true);
+        for prover in self.provers {
+            let _ = prover.await;
+        }
         self.task.await.map_err(|e| Error::Deployment(format!("daemon task: {e}")))?
     }
 
@@ -157,6 +163,10 @@ pub async fn start(config: Config) -> Result<Daemon> {
     })?;
 
     let (stop, stop_rx) = watch::channel(false);
+    let provers = start_provers(&config, &keys, &deployment, &l1, &metrics, &health)?
+        .into_iter()
+        .map(|worker| tokio::spawn(worker.run(stop_rx.clone())))
+        .collect();
     let outbox = Arc::new(outbox::Outbox::open(&data_dir.join("outbox"))?);
     let domain = identity.domain();
     let follower = l1::Follower::new(
@@ -204,7 +214,71 @@ pub async fn start(config: Config) -> Result<Daemon> {
         poll: Duration::from_millis(config.daemon.poll_interval_ms.max(10)),
     };
     let task = tokio::spawn(worker.run(stop_rx));
-    Ok(Daemon { node_api, stop, task })
+    Ok(Daemon { node_api, stop, task, provers })
+}
+
+/// A proving-job worker for every reference rollup with a `proving_key`, sharing one engine.
+fn start_provers(
+    config: &Config,
+    keys: &crate::keys::OperatorKeys,
+    deployment: &Deployment,
+    l1: &alloy::providers::DynProvider,
+    metrics: &Arc<Metrics>,
+    health: &Arc<Health>,
+) -> Result<Vec<prover::ProvingWorker>> {
+    let proving: Vec<_> = config.rollups.iter().filter(|r| r.proving_key.is_some()).collect();
+    let Some(first) = proving.first() else { return Ok(Vec::new()) };
+    if deployment.rampart.proof_center == alloy::primitives::Address::ZERO {
+        return Err(Error::Proving {
+            rollup: first.id,
+            message: "proving_key is set but the deployment file names no proof center".into(),
+        });
+    }
+    let engine = rampart_gpu_prover::Engine::new(config.daemon.prover_backend)
+        .map_err(|e| Error::Proving { rollup: first.id, message: e.to_string() })?;
+    tracing::info!(target: "rampart::prover", backend = engine.backend_name(), reason = engine.reason(),
+        "proving engine ready");
+    let engine = Arc::new(engine);
+    let signer =
+        rampart_chain::provider::connect(&config.chain.rpc_url, Some(keys.signer.clone()))?;
+    let proofs =
+        rampart_contracts::RampartProofCenter::new(deployment.rampart.proof_center, signer);
+    let center = rampart_contracts::attestation_center::RampartAttestationCenter::new(
+        deployment.rampart.attestation_center,
+        l1.clone(),
+    );
+    let tx_lock = Arc::new(tokio::sync::Mutex::new(()));
+    let mut workers = Vec::new();
+    for rollup in proving {
+        let fail = |message: String| Error::Proving { rollup: rollup.id, message };
+        let (Some(key_file), Some(genesis_file)) = (&rollup.proving_key, &rollup.genesis) else {
+            continue;
+        };
+        // Trusted: the key is compared with the registered verifying key before any use, and
+        // every proof is verified before it is sent, so a corrupt key can only fail to prove.
+        let key = rampart_reference_rollup::RollupKey::load(
+            key_file,
+            rampart_gpu_prover::KeyCheck::Trusted,
+        )
+        .map_err(|e| fail(e.to_string()))?;
+        let genesis = rampart_reference_rollup::Genesis::load(genesis_file)
+            .map_err(|e| fail(format!("{}: {e}", genesis_file.display())))?;
+        workers.push(prover::ProvingWorker::open(prover::ProverSetup {
+            rollup: rollup.id,
+            operator: keys.operator(),
+            key,
+            genesis,
+            engine: engine.clone(),
+            feed: source::BatchFeed::new(rollup.id, &rollup.rpc_url, center.clone()),
+            proofs: proofs.clone(),
+            data_dir: config.daemon.data_dir.clone(),
+            metrics: metrics.clone(),
+            health: health.clone(),
+            poll: Duration::from_millis(config.daemon.poll_interval_ms.max(10)),
+            tx_lock: tx_lock.clone(),
+        })?);
+    }
+    Ok(workers)
 }
 
 /// The slashing-protection database URL: `daemon.protection_db`, or SQLite in the data

@@ -127,13 +127,86 @@ struct Persisted {
     roots: Vec<B256>,
 }
 
-/// The reference-rollup source.
-#[derive(Debug)]
-pub(super) struct Reference {
+/// Where reference-rollup batches come from: the sequencer's data, accepted only when it hashes
+/// to the commitment on L1.
+#[derive(Debug, Clone)]
+pub(super) struct BatchFeed {
     rollup: u64,
     endpoint: String,
     client: rampart_sequencer::client::Client,
     center: RampartAttestationCenterInstance<DynProvider>,
+}
+
+impl BatchFeed {
+    /// The feed of rollup `rollup` from the sequencer at `url`.
+    pub(super) fn new(
+        rollup: u64,
+        url: &str,
+        center: RampartAttestationCenterInstance<DynProvider>,
+    ) -> Self {
+        Self {
+            rollup,
+            endpoint: crate::config::endpoint_label(url),
+            client: rampart_sequencer::client::Client::new(url),
+            center,
+        }
+    }
+
+    /// The attestation center the commitments are read from.
+    pub(super) fn center(&self) -> &RampartAttestationCenterInstance<DynProvider> {
+        &self.center
+    }
+
+    /// An error about this rollup's sequencer or its data.
+    pub(super) fn fail(&self, message: impl ToString) -> Error {
+        Error::L2 {
+            rollup: self.rollup,
+            endpoint: self.endpoint.clone(),
+            message: message.to_string(),
+        }
+    }
+
+    /// The commitment of batch `index` on L1.
+    pub(super) async fn committed(&self, index: u64) -> Result<B256> {
+        Ok(rampart_chain::provider::read(
+            "AttestationCenter.batchCommitment",
+            self.center.batchCommitment(self.rollup, index),
+        )
+        .await?)
+    }
+
+    /// Batch `index`, checked against `committed` (its L1 commitment); `None` while the
+    /// sequencer does not serve it yet.
+    pub(super) async fn fetch(
+        &self,
+        index: u64,
+        committed: B256,
+        metrics: &Metrics,
+    ) -> Result<Option<rampart_reference_rollup::Batch>> {
+        let started = Instant::now();
+        let data = self.client.batch(index).await.map_err(|e| self.fail(e))?;
+        metrics.rpc("l2", "GET /v1/batches", started.elapsed().as_secs_f64());
+        let Some(data) = data else { return Ok(None) };
+        if data.batch.index != index || data.batch.rollup_id != self.rollup {
+            return Err(self.fail(format!(
+                "asked for batch {index}, got batch {} of rollup {}",
+                data.batch.index, data.batch.rollup_id
+            )));
+        }
+        let commitment = to_b256(&data.batch.commitment());
+        if commitment != committed {
+            return Err(self.fail(format!(
+                "batch {index}: the served data hashes to {commitment}, L1 committed {committed}; not using it"
+            )));
+        }
+        Ok(Some(data.batch))
+    }
+}
+
+/// The reference-rollup source.
+#[derive(Debug)]
+pub(super) struct Reference {
+    feed: BatchFeed,
     path: PathBuf,
     state: Mutex<(State, Vec<B256>, Vec<B256>)>,
 }
@@ -183,21 +256,10 @@ impl Reference {
             Err(e) => return Err(Error::io("read the rollup state", &path, e)),
         };
         Ok(Self {
-            rollup: config.id,
-            client: rampart_sequencer::client::Client::new(&config.rpc_url),
-            endpoint,
-            center,
+            feed: BatchFeed::new(config.id, &config.rpc_url, center),
             path,
             state: Mutex::new(state),
         })
-    }
-
-    fn fail(&self, message: impl ToString) -> Error {
-        Error::L2 {
-            rollup: self.rollup,
-            endpoint: self.endpoint.clone(),
-            message: message.to_string(),
-        }
     }
 
     async fn derive(&self, batch: &CommittedBatch, metrics: &Metrics) -> Result<Derived> {
@@ -205,34 +267,17 @@ impl Reference {
         let (state, commitments, roots) = &mut *guard;
         while state.next_batch() <= batch.batch_index {
             let index = state.next_batch();
-            let committed = if index == batch.batch_index {
+            let commitment = if index == batch.batch_index {
                 batch.commitment
             } else {
-                rampart_chain::provider::read(
-                    "AttestationCenter.batchCommitment",
-                    self.center.batchCommitment(self.rollup, index),
-                )
-                .await?
+                self.feed.committed(index).await?
             };
-            let started = Instant::now();
-            let data = self.client.batch(index).await.map_err(|e| self.fail(e))?;
-            metrics.rpc("l2", "GET /v1/batches", started.elapsed().as_secs_f64());
-            let Some(data) = data else { return Ok(Derived::NotYet(None)) };
-            if data.batch.index != index || data.batch.rollup_id != self.rollup {
-                return Err(self.fail(format!(
-                    "asked for batch {index}, got batch {} of rollup {}",
-                    data.batch.index, data.batch.rollup_id
-                )));
-            }
-            let commitment = to_b256(&data.batch.commitment());
-            if commitment != committed {
-                return Err(self.fail(format!(
-                    "batch {index}: the served data hashes to {commitment}, L1 committed {committed}; not attesting"
-                )));
-            }
+            let Some(data) = self.feed.fetch(index, commitment, metrics).await? else {
+                return Ok(Derived::NotYet(None));
+            };
             let mut next = state.clone();
-            next.apply_batch(&data.batch).map_err(|e| {
-                self.fail(format!("committed batch {index} is invalid, not attesting: {e}"))
+            next.apply_batch(&data).map_err(|e| {
+                self.feed.fail(format!("committed batch {index} is invalid, not attesting: {e}"))
             })?;
             commitments.push(commitment);
             roots.push(to_b256(&next.root()));
@@ -250,7 +295,7 @@ impl Reference {
         }
         let index = batch.batch_index as usize;
         if commitments[index] != batch.commitment {
-            return Err(self.fail(format!(
+            return Err(self.feed.fail(format!(
                 "batch {index}: L1 now commits {} but {} was executed (an L1 reorg replaced the batch); \
                  not attesting",
                 batch.commitment, commitments[index]
@@ -266,7 +311,8 @@ impl Reference {
     }
 }
 
-fn write_atomic(path: &Path, value: &Persisted) -> std::io::Result<()> {
+/// Writes `value` as JSON to `path` atomically: a temporary file, synced, renamed into place.
+pub(super) fn write_atomic<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     use std::io::Write as _;
     let tmp = path.with_extension("tmp");
     let mut file = std::fs::File::create(&tmp)?;
