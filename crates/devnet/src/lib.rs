@@ -9,7 +9,8 @@
 //! - [`services`]: what runs on it — an EVM L2 (a second anvil) with a batcher committing its
 //!   blocks to L1, one operator daemon per operator, the aggregator, and a feed of the
 //!   certificates landing on L1, and optionally Rampart's reference rollup ([`rollup`]: its
-//!   sequencer and a transaction generator); the daemons and the aggregator run either as tasks of this
+//!   proof configuration, sequencer and a transaction generator, with a feed of the proofs
+//!   landing on L1); the daemons and the aggregator run either as tasks of this
 //!   process or as child processes of the `rampart` binary ([`ChildProcesses`]).
 
 mod children;
@@ -23,5 +24,5 @@ pub use children::ChildProcesses;
 pub use deploy::{DeployConfig, Deployed, deploy};
 pub use error::{Error, Result};
 pub use network::{Network, NetworkConfig, Progress};
-pub use rollup::ReferenceRollupConfig;
-pub use services::{CertificateLanded, Services, ServicesConfig};
+pub use rollup::{ProvingConfig, ReferenceRollupConfig};
+pub use services::{CertificateLanded, ProofLanded, Services, ServicesConfig};

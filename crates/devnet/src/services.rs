@@ -22,6 +22,7 @@ use rampart_aggregator::service::Aggregator;
 use rampart_chain::anvil::{Anvil, AnvilOptions};
 use rampart_chain::provider::{connect, rpc_error, send};
 use rampart_contracts::attestation_center::RampartAttestationCenter as Center;
+use rampart_contracts::proof_center::RampartProofCenter as Proofs;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -93,6 +94,27 @@ pub struct CertificateLanded {
     pub latency: Duration,
 }
 
+/// A validity proof accepted on L1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProofLanded {
+    /// The rollup.
+    pub rollup_id: u64,
+    /// The batch.
+    pub batch_index: u64,
+    /// The proven state root.
+    pub state_root: B256,
+    /// Who submitted the proof.
+    pub prover: Address,
+    /// Who was drawn for the job.
+    pub assigned_prover: Address,
+    /// L1 transaction.
+    pub tx_hash: B256,
+    /// L1 block.
+    pub block: u64,
+    /// From the batch commit being seen on L1 to the proof being seen on L1.
+    pub latency: Duration,
+}
+
 /// The daemons and the aggregator, wherever they run.
 enum Running {
     /// Tasks of this process.
@@ -117,6 +139,7 @@ pub struct Services {
     /// The reference rollup's sequencer API, when it runs.
     pub sequencer_url: Option<String>,
     reference: Option<crate::rollup::ReferenceRollup>,
+    proofs: Option<mpsc::UnboundedReceiver<ProofLanded>>,
     running: Running,
     tasks: Vec<tokio::task::JoinHandle<()>>,
     stop: watch::Sender<bool>,
@@ -160,6 +183,7 @@ impl Services {
                 let started = crate::rollup::ReferenceRollup::start(
                     network,
                     &dir,
+                    &data_dir.join("keys"),
                     config.threshold_bps,
                     port(2),
                     reference,
@@ -170,8 +194,13 @@ impl Services {
             None => None,
         };
         let reference_entry = reference.as_ref().map(|r| {
+            let proving = r
+                .proving_key
+                .as_ref()
+                .map(|key| format!("proving_key = \"{}\"\n", key.display()))
+                .unwrap_or_default();
             format!(
-                "\n[[rollups]]\nid = {}\nsource = \"reference\"\nrpc_url = \"{}\"\ngenesis = \"{}\"\n",
+                "\n[[rollups]]\nid = {}\nsource = \"reference\"\nrpc_url = \"{}\"\ngenesis = \"{}\"\n{proving}",
                 r.rollup_id,
                 r.sequencer_url,
                 r.genesis_file.display()
@@ -266,13 +295,18 @@ impl Services {
             commits: commits.clone(),
         };
         let reference_rollup_id = reference.as_ref().map(|r| r.rollup_id);
+        let (proofs_tx, proofs) = mpsc::unbounded_channel();
+        let proven = reference.as_ref().filter(|r| r.proving_key.is_some()).map(|r| r.rollup_id);
         let watcher = Watcher {
             l1,
             center,
+            proof_center: network.deployment.rampart.proof_center,
             rollups: [Some(rollup_id), reference_rollup_id].into_iter().flatten().collect(),
             sequenced: reference_rollup_id,
+            proven,
             commits,
             certificates,
+            proofs: proofs_tx,
         };
         let tasks = vec![
             tokio::spawn(batcher.run(stop_rx.clone())),
@@ -287,6 +321,7 @@ impl Services {
             reference_rollup_id,
             sequencer_url: reference.as_ref().map(|r| r.sequencer_url.clone()),
             reference,
+            proofs: Some(proofs),
             running,
             tasks,
             stop,
@@ -300,6 +335,12 @@ impl Services {
             Running::InProcess { .. } => Vec::new(),
             Running::Children(children) => children.iter().map(|c| c.log().to_owned()).collect(),
         }
+    }
+
+    /// The proofs landing on L1, as they land (the reference rollup's, when it is proven).
+    /// Taken once; `None` after.
+    pub fn take_proofs(&mut self) -> Option<mpsc::UnboundedReceiver<ProofLanded>> {
+        self.proofs.take()
     }
 
     /// The L2's JSON-RPC endpoint.
@@ -491,15 +532,20 @@ impl Batcher {
     }
 }
 
-/// Reports `CertificateSubmitted` events of the devnet's rollups, timing each from its batch
-/// commit (the sequenced rollup's commits are seen as `BatchCommitted` events).
+/// Reports `CertificateSubmitted` events of the devnet's rollups and `ProofSubmitted` events of
+/// the proven one, timing each from its batch commit (the sequenced rollup's commits are seen
+/// as `BatchCommitted` events).
 struct Watcher {
     l1: DynProvider,
     center: Address,
+    proof_center: Address,
     rollups: Vec<u64>,
     sequenced: Option<u64>,
+    /// The rollup whose batches are also proven (its commit times are kept for the proof).
+    proven: Option<u64>,
     commits: Arc<Mutex<HashMap<(u64, u64), Instant>>>,
     certificates: mpsc::UnboundedSender<CertificateLanded>,
+    proofs: mpsc::UnboundedSender<ProofLanded>,
 }
 
 impl Watcher {
@@ -510,10 +556,11 @@ impl Watcher {
                 && head >= from
             {
                 let filter = Filter::new()
-                    .address(self.center)
+                    .address(vec![self.center, self.proof_center])
                     .event_signature(vec![
                         Center::CertificateSubmitted::SIGNATURE_HASH,
                         Center::BatchCommitted::SIGNATURE_HASH,
+                        Proofs::ProofSubmitted::SIGNATURE_HASH,
                     ])
                     .from_block(from)
                     .to_block(head);
@@ -528,6 +575,10 @@ impl Watcher {
                             }
                             continue;
                         }
+                        if log.address() == self.proof_center {
+                            self.proof(&log);
+                            continue;
+                        }
                         let Ok(e) = Center::CertificateSubmitted::decode_log_data(log.data())
                         else {
                             continue;
@@ -535,11 +586,15 @@ impl Watcher {
                         if !self.rollups.contains(&e.rollupId) {
                             continue;
                         }
-                        let committed = self
-                            .commits
-                            .lock()
-                            .expect("commits lock")
-                            .remove(&(e.rollupId, e.batchIndex));
+                        let committed = {
+                            let mut commits = self.commits.lock().expect("commits lock");
+                            let key = (e.rollupId, e.batchIndex);
+                            if Some(e.rollupId) == self.proven {
+                                commits.get(&key).copied()
+                            } else {
+                                commits.remove(&key)
+                            }
+                        };
                         let _ = self.certificates.send(CertificateLanded {
                             rollup_id: e.rollupId,
                             batch_index: e.batchIndex,
@@ -560,5 +615,21 @@ impl Watcher {
                 _ = stop.wait_for(|s| *s) => return,
             }
         }
+    }
+
+    fn proof(&self, log: &alloy::rpc::types::Log) {
+        let Ok(e) = Proofs::ProofSubmitted::decode_log_data(log.data()) else { return };
+        let committed =
+            self.commits.lock().expect("commits lock").remove(&(e.rollupId, e.batchIndex));
+        let _ = self.proofs.send(ProofLanded {
+            rollup_id: e.rollupId,
+            batch_index: e.batchIndex,
+            state_root: e.newStateRoot,
+            prover: e.prover,
+            assigned_prover: e.assignedProver,
+            tx_hash: log.transaction_hash.unwrap_or_default(),
+            block: log.block_number.unwrap_or_default(),
+            latency: committed.map(|t| t.elapsed()).unwrap_or_default(),
+        });
     }
 }

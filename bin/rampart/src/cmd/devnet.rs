@@ -5,7 +5,8 @@ use crate::output;
 use alloy::primitives::U256;
 use anyhow::Context as _;
 use rampart_devnet::{
-    CertificateLanded, ChildProcesses, Network, NetworkConfig, Progress, Services, ServicesConfig,
+    CertificateLanded, ChildProcesses, Network, NetworkConfig, Progress, ProofLanded, Services,
+    ServicesConfig,
 };
 use std::time::{Duration, Instant};
 
@@ -53,13 +54,15 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
             processes,
             reference: (!args.no_reference_rollup).then(|| rampart_devnet::ReferenceRollupConfig {
                 max_batch_txs: args.rollup_batch_txs as usize,
-                batch_interval: Duration::from_millis(args.batch_interval_ms),
+                batch_interval: Duration::from_millis(args.rollup_batch_interval_ms),
+                tx_rate: args.rollup_tx_rate,
+                proving: (!args.no_proofs).then(Default::default),
                 ..Default::default()
             }),
             ..Default::default()
         };
         let (tx, mut certificates) = tokio::sync::mpsc::unbounded_channel();
-        let services = tokio::select! {
+        let mut services = tokio::select! {
             services = Services::start(&network, &args.data_dir, &services_config, tx) => services?,
             _ = stop.wait_for(|stopped| *stopped) => {
                 output::line("interrupted while starting; stopped");
@@ -74,7 +77,14 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
             network.rpc_url(),
             (network.startup + started.elapsed()).as_secs_f64()
         ));
+        let mut proofs = services.take_proofs().expect("proofs not taken yet");
         let mut latencies = Vec::new();
+        let mut proof_latencies = Vec::new();
+        let done = |certificates: usize, proofs: usize| {
+            (args.exit_after_certificates.is_some() || args.exit_after_proofs.is_some())
+                && args.exit_after_certificates.is_none_or(|n| certificates >= n)
+                && args.exit_after_proofs.is_none_or(|n| proofs >= n)
+        };
         if !args.exit_when_ready {
             loop {
                 tokio::select! {
@@ -82,16 +92,23 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
                         let Some(landed) = landed else { break };
                         certificate_line(&landed);
                         latencies.push(landed.latency);
-                        if args.exit_after_certificates.is_some_and(|n| latencies.len() >= n) {
-                            break;
-                        }
+                    }
+                    Some(landed) = proofs.recv() => {
+                        proof_line(&landed);
+                        proof_latencies.push(landed.latency);
                     }
                     _ = stop.wait_for(|stopped| *stopped) => break,
+                }
+                if done(latencies.len(), proof_latencies.len()) {
+                    break;
                 }
             }
         }
         if !latencies.is_empty() {
-            latency_line(&mut latencies);
+            latency_line("certificates; commit to certificate", &mut latencies);
+        }
+        if !proof_latencies.is_empty() {
+            latency_line("proofs; commit to proof", &mut proof_latencies);
         }
         output::line("stopping: daemons, aggregator, L2, anvil");
         services.shutdown().await?;
@@ -119,11 +136,28 @@ fn certificate_line(c: &CertificateLanded) {
     ));
 }
 
-fn latency_line(latencies: &mut [Duration]) {
+fn proof_line(p: &ProofLanded) {
+    let by = if p.prover == p.assigned_prover {
+        format!("by its drawn prover {}", p.prover)
+    } else {
+        format!("by {} (drawn: {}; deadline passed)", p.prover, p.assigned_prover)
+    };
+    output::line(format_args!(
+        "rollup {} proved    batch {:>4}: state root {}  {by}  tx {} in block {}  {:.2} s after commit",
+        p.rollup_id,
+        p.batch_index,
+        p.state_root,
+        p.tx_hash,
+        p.block,
+        p.latency.as_secs_f64()
+    ));
+}
+
+fn latency_line(what: &str, latencies: &mut [Duration]) {
     latencies.sort();
     let at = |q: f64| latencies[((latencies.len() - 1) as f64 * q).round() as usize];
     output::line(format_args!(
-        "{} certificates; commit to certificate on L1: p50 {:.3} s, p90 {:.3} s, max {:.3} s",
+        "{} {what} on L1: p50 {:.3} s, p90 {:.3} s, max {:.3} s",
         latencies.len(),
         at(0.5).as_secs_f64(),
         at(0.9).as_secs_f64(),
@@ -185,6 +219,7 @@ fn summary(network: &Network) {
     output::line(format_args!("  service manager   {} (the AVS)", d.rampart.service_manager));
     output::line(format_args!("  registry          {}", d.rampart.operator_registry));
     output::line(format_args!("  attestation ctr   {}", d.rampart.attestation_center));
+    output::line(format_args!("  proof center      {}", d.rampart.proof_center));
     output::line(format_args!("  slasher           {}", d.rampart.slasher));
     for s in &d.strategies {
         output::line(format_args!(
