@@ -1,11 +1,15 @@
 //! The reference rollup on the devnet: generated transfers are sequenced, committed on L1,
-//! re-executed by every operator and certified; the certified roots are the roots an
-//! independent re-execution of the served batch data gives.
+//! re-executed by every operator and certified, then proven by the operators drawn for each
+//! batch with Groth16 proofs the proof center verifies on L1; the certified and proven roots
+//! are the roots an independent re-execution of the served batch data gives.
 
 use alloy::primitives::B256;
 use rampart_chain::provider::{connect, read};
 use rampart_contracts::attestation_center::RampartAttestationCenter as Center;
-use rampart_devnet::{Network, NetworkConfig, ReferenceRollupConfig, Services, ServicesConfig};
+use rampart_contracts::proof_center::RampartProofCenter;
+use rampart_devnet::{
+    Network, NetworkConfig, ProvingConfig, ReferenceRollupConfig, Services, ServicesConfig,
+};
 use rampart_reference_rollup::field::to_b256;
 use rampart_reference_rollup::{Genesis, State};
 use rampart_sequencer::client::Client;
@@ -13,7 +17,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reference_rollup_batches_are_re_executed_and_certified() {
+async fn reference_rollup_batches_are_certified_then_proven() {
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().join("devnet");
     let config =
@@ -26,14 +30,20 @@ async fn reference_rollup_batches_are_re_executed_and_certified() {
         reference: Some(ReferenceRollupConfig {
             max_batch_txs: 3,
             batch_interval: Duration::from_millis(400),
-            tx_rate: 20.0,
+            tx_rate: 4.0,
+            proving: Some(ProvingConfig {
+                // Set up once per build directory, reused by later runs.
+                key_dir: Some(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("keys")),
+                ..Default::default()
+            }),
             ..Default::default()
         }),
         ..Default::default()
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let services = Services::start(&network, &data_dir, &services_config, tx).await.unwrap();
+    let mut services = Services::start(&network, &data_dir, &services_config, tx).await.unwrap();
     let rollup = services.reference_rollup_id.expect("reference rollup runs");
+    let mut proofs_rx = services.take_proofs().expect("proof feed");
 
     let mut certified = BTreeMap::new();
     while certified.len() < 4 {
@@ -46,6 +56,22 @@ async fn reference_rollup_batches_are_re_executed_and_certified() {
         }
     }
 
+    // Then the first batches are proven on L1, each by a member of the set.
+    let mut proven = BTreeMap::new();
+    while proven.len() < 4 {
+        let p = tokio::time::timeout(Duration::from_secs(180), proofs_rx.recv())
+            .await
+            .expect("proofs keep landing")
+            .expect("watcher running");
+        assert_eq!(p.rollup_id, rollup);
+        assert!(
+            network.operators.iter().any(|o| o.address == p.prover),
+            "proven by a set member: {p:?}"
+        );
+        assert!(proven.insert(p.batch_index, p.state_root).is_none(), "proven once");
+    }
+    assert_eq!(proven.keys().copied().collect::<Vec<_>>(), [0, 1, 2, 3], "proven in order");
+
     // Re-execute the served batches independently, checking each against L1's commitment.
     let sequencer = Client::new(services.sequencer_url.as_deref().unwrap());
     let genesis: Genesis = serde_json::from_slice(
@@ -54,8 +80,9 @@ async fn reference_rollup_batches_are_re_executed_and_certified() {
     .unwrap();
     let mut state = State::new(&genesis);
     let l1 = connect(&network.rpc_url(), None).unwrap();
-    let center = Center::new(network.deployment.rampart.attestation_center, l1);
-    let last = *certified.keys().last().unwrap();
+    let center = Center::new(network.deployment.rampart.attestation_center, l1.clone());
+    let proofs = RampartProofCenter::new(network.deployment.rampart.proof_center, l1);
+    let last = (*certified.keys().last().unwrap()).max(3);
     let mut transfers = 0;
     for index in 0..=last {
         let data = sequencer.batch(index).await.unwrap().expect("served");
@@ -64,6 +91,11 @@ async fn reference_rollup_batches_are_re_executed_and_certified() {
         assert!(!data.batch.transfers.is_empty() && data.batch.transfers.len() <= 3);
         transfers += data.batch.transfers.len();
         state.apply_batch(&data.batch).unwrap();
+        if let Some(root) = proven.get(&index) {
+            assert_eq!(*root, to_b256(&state.root()), "proven root of batch {index}");
+            let on_l1 = read("proven root", proofs.provenRoot(rollup, index)).await.unwrap();
+            assert_eq!(on_l1, *root);
+        }
         if let Some(root) = certified.get(&index) {
             assert_eq!(*root, to_b256(&state.root()), "certified root of batch {index}");
             let stored =

@@ -229,7 +229,7 @@ async fn proving_key(dir: &Path, shape: Shape) -> Result<(RollupKey, PathBuf)> {
 
 /// Governance registers the rollup's verifying key, genesis root, proving window and slashing
 /// shares.
-async fn register_proof_config(
+pub async fn register_proof_config(
     proofs: &RampartProofCenter::RampartProofCenterInstance<alloy::providers::DynProvider>,
     key: &RollupKey,
     genesis: &Genesis,

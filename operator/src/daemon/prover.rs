@@ -53,6 +53,8 @@ struct ReadyProof {
 /// What survives a restart.
 #[derive(Debug, Serialize, Deserialize)]
 struct Persisted {
+    /// The root of the genesis this state grew from.
+    genesis_root: B256,
     /// The state after the proven batches.
     base: rampart_reference_rollup::Snapshot,
     /// Proofs made and not yet accepted on L1, by batch.
@@ -137,7 +139,7 @@ impl ProvingWorker {
             Ok(bytes) => {
                 let p: Persisted = serde_json::from_slice(&bytes)
                     .map_err(|e| fail(format!("{}: {e}", path.display())))?;
-                if p.base.genesis != s.genesis {
+                if p.genesis_root != to_b256(&s.genesis.root()) {
                     return Err(fail(format!(
                         "{}: the state of another genesis; move it away to start over",
                         path.display()
@@ -532,7 +534,11 @@ impl ProvingWorker {
     }
 
     fn persist(&self) -> Result<()> {
-        let persisted = Persisted { base: self.base.snapshot(), ready: self.ready.clone() };
+        let persisted = Persisted {
+            genesis_root: to_b256(&self.s.genesis.root()),
+            base: self.base.snapshot(),
+            ready: self.ready.clone(),
+        };
         write_atomic(&self.path, &persisted)
             .map_err(|e| Error::io("persist the proving state", &self.path, e))
     }

@@ -3,6 +3,7 @@
 
 mod daemon;
 mod fixture;
+mod proving;
 
 use alloy::primitives::U256;
 use fixture::{Devnet, OperatorSpec, wad};
