@@ -11,7 +11,8 @@ use ark_bn254::{Bn254, Fr};
 use ark_groth16::{ProvingKey, VerifyingKey};
 use ark_poly::{EvaluationDomain, Radix2EvaluationDomain};
 use ark_relations::r1cs::{
-    ConstraintMatrices, ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisMode,
+    ConstraintMatrices, ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef,
+    OptimizationGoal, SynthesisMode,
 };
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, Validate};
 use rand08::{CryptoRng, RngCore};
@@ -247,9 +248,27 @@ impl ProverKey {
 
 /// Runs a circuit in proving mode: its R1CS and its full assignment (1, inputs..., witness...).
 pub fn synthesize<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<(R1cs, Vec<Fr>)> {
+    let cs = run(circuit, true)?;
+    let matrices = cs
+        .to_matrices()
+        .ok_or_else(|| ProverError::Synthesis("constraint system has no matrices".into()))?;
+    Ok((R1cs::from_matrices(matrices), full_assignment(&cs)?))
+}
+
+/// Only the full assignment (1, inputs..., witness...) of a circuit whose R1CS the proving key
+/// already holds: what proving needs, without building the constraint matrices again (most of
+/// the synthesis time of a large circuit).
+pub fn assignment<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<Vec<Fr>> {
+    full_assignment(&run(circuit, false)?)
+}
+
+fn run<C: ConstraintSynthesizer<Fr>>(
+    circuit: C,
+    construct_matrices: bool,
+) -> Result<ConstraintSystemRef<Fr>> {
     let cs = ConstraintSystem::<Fr>::new_ref();
     cs.set_optimization_goal(OptimizationGoal::Constraints);
-    cs.set_mode(SynthesisMode::Prove { construct_matrices: true });
+    cs.set_mode(SynthesisMode::Prove { construct_matrices });
     // Without any subscriber: arkworks instruments every gadget call with a `tracing` span,
     // and even spans every filter turns down cost several times the synthesis itself when a
     // subscriber is installed (the daemons have one).
@@ -258,12 +277,13 @@ pub fn synthesize<C: ConstraintSynthesizer<Fr>>(circuit: C) -> Result<(R1cs, Vec
     })
     .map_err(|e| ProverError::Synthesis(e.to_string()))?;
     cs.finalize();
-    let matrices = cs
-        .to_matrices()
-        .ok_or_else(|| ProverError::Synthesis("constraint system has no matrices".into()))?;
+    Ok(cs)
+}
+
+fn full_assignment(cs: &ConstraintSystemRef<Fr>) -> Result<Vec<Fr>> {
     let inner =
         cs.borrow().ok_or_else(|| ProverError::Synthesis("constraint system in use".into()))?;
     let mut z = inner.instance_assignment.clone();
     z.extend_from_slice(&inner.witness_assignment);
-    Ok((R1cs::from_matrices(matrices), z))
+    Ok(z)
 }

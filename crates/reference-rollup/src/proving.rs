@@ -161,7 +161,7 @@ impl RollupKey {
         let started = Instant::now();
         let circuit = BatchCircuit::new(self.shape, witness)
             .map_err(|e| ProvingError::Shape(e.to_string()))?;
-        let (_, z) = key::synthesize(circuit)?;
+        let z = key::assignment(circuit)?;
         let witness_time = started.elapsed();
         let started = Instant::now();
         let proof = engine.prove(loaded, &z, rng)?;

@@ -42,6 +42,20 @@ fn a_saved_key_loads_with_its_shape_and_proves_batches_that_verify() {
 }
 
 #[test]
+fn the_assignment_alone_equals_the_full_synthesis() {
+    use rampart_gpu_prover::key;
+    use rampart_reference_rollup::BatchCircuit;
+    let shape = Shape { rollup_id: ROLLUP, depth: 3, batch_size: 2 };
+    let witness = State::new(&genesis(3, 3, 100))
+        .apply_batch(&Batch { rollup_id: ROLLUP, index: 0, transfers: vec![signed(0, 2, 9, 0)] })
+        .unwrap();
+    let circuit = BatchCircuit::new(shape, witness).unwrap();
+    let (r1cs, full) = key::synthesize(circuit.clone()).unwrap();
+    assert_eq!(key::assignment(circuit).unwrap(), full);
+    assert_eq!(full.len(), r1cs.num_variables());
+}
+
+#[test]
 fn a_witness_of_another_shape_is_refused() {
     let key =
         RollupKey::setup(Shape { rollup_id: ROLLUP, depth: 2, batch_size: 1 }, &mut rng()).unwrap();
