@@ -182,13 +182,23 @@ impl ProvingWorker {
         tracing::info!(target: "rampart::prover", rollup = self.s.rollup,
             backend = self.s.engine.backend_name(), reason = self.s.engine.reason(),
             batch_size = self.s.key.shape().batch_size, "proving-job worker started");
+        // The last error logged: a lasting one (a foreign key, a sequencer down) is logged once,
+        // not every round; the node API's `prover-<id>` service shows it meanwhile.
+        let mut last_error = None;
         loop {
             match self.round(&stop).await {
-                Ok(()) => self.s.health.up(&self.service),
+                Ok(()) => {
+                    self.s.health.up(&self.service);
+                    last_error = None;
+                }
                 Err(e) => {
-                    tracing::warn!(target: "rampart::prover", rollup = self.s.rollup, error = %e,
-                        "proving round failed; retrying");
-                    self.s.health.down(&self.service, e.to_string());
+                    let message = e.to_string();
+                    if last_error.as_ref() != Some(&message) {
+                        tracing::warn!(target: "rampart::prover", rollup = self.s.rollup,
+                            error = %message, "proving round failed; retrying");
+                    }
+                    self.s.health.down(&self.service, message.clone());
+                    last_error = Some(message);
                 }
             }
             tokio::select! {
@@ -199,8 +209,8 @@ impl ProvingWorker {
     }
 
     async fn round(&mut self, stop: &watch::Receiver<bool>) -> Result<()> {
-        if !self.key_matches && !self.check_key().await? {
-            return Ok(());
+        if !self.key_matches {
+            self.check_key().await?;
         }
         let rollup = self.s.rollup;
         let next = rampart_chain::provider::read(
@@ -262,9 +272,9 @@ impl ProvingWorker {
         Ok(())
     }
 
-    /// Whether the rollup's registered verifying key is this worker's (false while the rollup
-    /// has no proof configuration). Loads the key into the engine the first time it matches.
-    async fn check_key(&mut self) -> Result<bool> {
+    /// Checks the rollup's registered verifying key and genesis root are this worker's (an error
+    /// while the rollup has no proof configuration), then loads the key into the engine.
+    async fn check_key(&mut self) -> Result<()> {
         let rollup = self.s.rollup;
         let config = rampart_chain::provider::read(
             "ProofCenter.proofConfig",
@@ -272,8 +282,7 @@ impl ProvingWorker {
         )
         .await?;
         if config.verifyingKey == Address::ZERO {
-            self.s.health.down(&self.service, "the rollup has no proof configuration on L1 yet");
-            return Ok(false);
+            return Err(self.fail("the rollup has no proof configuration on L1 (yet); waiting"));
         }
         let registered = rampart_chain::provider::read(
             "ProofCenter.verifyingKey",
@@ -308,7 +317,7 @@ impl ProvingWorker {
         self.window = config.provingWindow;
         tracing::info!(target: "rampart::prover", rollup, window = config.provingWindow,
             "proving key matches the registered verifying key; taking proving jobs");
-        Ok(true)
+        Ok(())
     }
 
     async fn committed(&self) -> Result<u64> {
