@@ -8,8 +8,10 @@ schema for) to --k8s-out for kubernetes-validate, checks the ServiceMonitor's st
 and asserts the chart's promises: hardened pods, no rendered Secret, Secret references only to
 the configured Secrets, one replica and a data volume per operator key, GPU scheduling,
 Postgres from a Secret, probes, ServiceMonitor and dashboards as configured, configuration
-files that the binaries accept. A values file may claim what it exercises with a header line
-`# expect: operators=N gpu aggregator postgres servicemonitor telemetry`; each claim is checked.
+files that the binaries accept, reference rollups' genesis files and proving keys on mounted
+volumes. A values file may claim what it exercises with a header line
+`# expect: operators=N gpu aggregator postgres servicemonitor telemetry reference proving`; each
+claim is checked.
 
 Prints one summary line; on failure, every problem found and exit status 1.
 """
@@ -36,6 +38,10 @@ SECRET_NAMES = {
     "password", "ecdsa_password", "bls_password",
 }
 HEX_KEY = re.compile(r"^(0[xX])?[0-9a-fA-F]{64}$")
+# Volumes the chart mounts itself; extraVolumes may not reuse the names.
+CHART_VOLUMES = {"config", "deployment", "keys", "tmp", "data"}
+# Rollup files in operator.toml (reference rollups only) and their names in the values.
+ROLLUP_FILES = {"genesis": "genesis", "proving_key": "provingKey"}
 
 
 class StrictLoader(yaml.SafeLoader):
@@ -153,6 +159,7 @@ def configured_secrets(values, settings):
     for s in settings:
         names.add(s["existingSecret"])
         names.add(s["protectionDb"].get("existingSecret"))
+        names.update(secret_references(s.get("extraVolumes") or []))
     for env in [values["aggregator"].get("extraEnv") or []] + [s.get("extraEnv") or [] for s in settings]:
         names.update(secret_references(env))
     return {n for n in names if n}
@@ -243,6 +250,13 @@ def check_secret_ref(c, where, container, var, secret, key):
     c.check("value" not in env_map(container).get(var, {}), f"{where}: {var} has a plain value")
 
 
+def mounted(path, container):
+    """Whether an absolute path lies under one of the container's mounts (that each mount has
+    its volume is checked with the workload)."""
+    return any(path == m["mountPath"] or path.startswith(m["mountPath"].rstrip("/") + "/")
+               for m in container.get("volumeMounts", []))
+
+
 def check_config_text(c, where, text, sections, volumes, container):
     """The config file parses, has only known sections, no plain-text secret, and every file
     it names is mounted."""
@@ -272,7 +286,58 @@ def check_config_text(c, where, text, sections, volumes, container):
     deployment = config.get("chain", {}).get("deployment", "")
     c.check(deployment.startswith(DEPLOYMENT_DIR + "/") and DEPLOYMENT_DIR in mounts,
             f"{where}: deployment file {deployment!r} is not mounted")
+    for rollup in config.get("rollups", []):
+        for key in ROLLUP_FILES:
+            path = rollup.get(key)
+            if path is not None:
+                c.check(isinstance(path, str) and path.startswith("/") and mounted(path, container),
+                        f"{where}: rollups.{rollup.get('id')}.{key} = {path!r} is not on a mounted volume")
     return config
+
+
+def check_operator_volumes(c, where, op, spec):
+    """The chart's volumes, then extraVolumes as given; the chart's mounts, then
+    extraVolumeMounts as given; names and mount paths unique; every mount of a volume the pod
+    has (or the data volume's claim template)."""
+    pod = spec["template"]["spec"]
+    volumes = pod.get("volumes", [])
+    mounts = pod["containers"][0].get("volumeMounts", [])
+    extra = op.get("extraVolumes") or []
+    extra_mounts = op.get("extraVolumeMounts") or []
+    names = [v["name"] for v in volumes]
+    claims = [t["metadata"]["name"] for t in spec.get("volumeClaimTemplates", [])]
+    paths = [m["mountPath"] for m in mounts]
+    c.check(len(names + claims) == len(set(names + claims)), f"{where}: volume names repeat: {names + claims}")
+    c.check(len(paths) == len(set(paths)), f"{where}: mount paths repeat: {paths}")
+    for m in mounts:
+        c.check(m["name"] in names + claims, f"{where}: mount {m['name']} of no volume")
+    c.check(volumes[len(volumes) - len(extra):] == extra, f"{where}: extraVolumes not rendered as given")
+    c.check(mounts[len(mounts) - len(extra_mounts):] == extra_mounts,
+            f"{where}: extraVolumeMounts not rendered as given")
+    own = names[:len(names) - len(extra)]
+    c.check(set(own) <= CHART_VOLUMES, f"{where}: volumes neither the chart's nor extraVolumes: {own}")
+    c.check(not {v["name"] for v in extra} & CHART_VOLUMES, f"{where}: an extra volume takes a chart name")
+
+
+def check_operator_rollups(c, where, op, config):
+    """Each rollup of the values rendered in order, with its source's files and no others."""
+    rendered = config.get("rollups", [])
+    c.check(len(rendered) == len(op["rollups"]) > 0, f"{where}: rollups")
+    for want, got in zip(op["rollups"], rendered):
+        rw = f"{where}: rollups.{want['id']}"
+        source = want.get("source", "evm-rpc")
+        c.check(got.get("id") == want["id"], f"{rw}: id {got.get('id')!r}")
+        c.check(got.get("source") == source, f"{rw}: source {got.get('source')!r}")
+        c.check(got.get("rpc_url") == want["rpcUrl"], f"{rw}: rpc_url {got.get('rpc_url')!r}")
+        c.check(got.get("finality") == want.get("finality", "safe"), f"{rw}: finality {got.get('finality')!r}")
+        for key, value_key in ROLLUP_FILES.items():
+            c.check(got.get(key) == want.get(value_key), f"{rw}: {key} {got.get(key)!r}, expected {want.get(value_key)!r}")
+        if source == "reference":
+            c.check(bool(got.get("genesis")), f"{rw}: a reference rollup without genesis")
+        else:
+            c.check("proving_key" not in got and "genesis" not in got, f"{rw}: {source} rollup with reference files")
+        c.check(set(got) <= {"id", "source", "rpc_url", "finality", *ROLLUP_FILES},
+                f"{rw}: unknown keys {set(got)}")
 
 
 def main():
@@ -343,6 +408,8 @@ def main():
     c.check(len(statefulsets) == len(settings),
             f"{len(statefulsets)} StatefulSets for {len(settings)} operators")
     gpu_operators = 0
+    reference_rollups = 0
+    proving_rollups = 0
     for op in settings:
         matches = [s for s in statefulsets if s["metadata"].get("labels", {}).get("rampart/operator") == op["name"]]
         if not c.check(len(matches) == 1, f"operator {op['name']}: {len(matches)} StatefulSets"):
@@ -373,6 +440,7 @@ def main():
             c.check(mode is not None and mode & 0o007 == 0, f"{where}: key files readable by others")
         mounts = {m["name"]: m for m in container["volumeMounts"]}
         c.check(mounts.get("keys", {}).get("readOnly") is True, f"{where}: keys mounted writable")
+        check_operator_volumes(c, where, op, spec)
         check_secret_ref(c, where, container, "RAMPART_L1_RPC_URL",
                          values["l1"].get("existingSecret"), values["l1"]["secretKey"])
         check_secret_ref(c, where, container, "RAMPART_PROTECTION_DB",
@@ -412,7 +480,11 @@ def main():
                             for s in services]
                 c.check(len(internal) == 1 and daemon.get("aggregators") == internal,
                         f"{where}: aggregators {daemon.get('aggregators')} should be this release's {internal}")
-            c.check(len(config.get("rollups", [])) == len(op["rollups"]) > 0, f"{where}: rollups")
+            c.check(daemon.get("prover_backend") == op["proverBackend"],
+                    f"{where}: prover_backend {daemon.get('prover_backend')!r}, expected {op['proverBackend']!r}")
+            check_operator_rollups(c, where, op, config)
+            reference_rollups += sum(r.get("source") == "reference" for r in config.get("rollups", []))
+            proving_rollups += sum("proving_key" in r for r in config.get("rollups", []))
             c.check(config.get("operator", {}).get("socket") == op["socket"], f"{where}: socket")
             c.check("protection_db" not in daemon, f"{where}: protection_db in the ConfigMap")
         services = [s for s in kinds("Service") if s["spec"].get("selector") == spec["selector"]["matchLabels"]]
@@ -543,6 +615,8 @@ def main():
         "postgres": lambda _: bool(postgres) and len(deployments) == 1,
         "servicemonitor": lambda _: len(monitors) == 1,
         "telemetry": lambda _: bool(values["telemetry"].get("otlpEndpoint")) and bool(workloads),
+        "reference": lambda _: reference_rollups > 0,
+        "proving": lambda _: proving_rollups > 0,
     }
     for claim, arg in claims.items():
         if c.check(claim in checks, f"{name}: unknown expectation {claim!r}"):

@@ -336,6 +336,27 @@ resources:
 {{- toYaml $op }}
 {{- end }}
 
+{{/* Checks one operator's rollups and extra volumes; dict root, op (its effective settings).
+A reference rollup needs its genesis file; a proving key is for reference rollups only; extra
+volumes may not take the names of the chart's own. */}}
+{{- define "rampart.operator.validateSettings" -}}
+{{- $op := .op }}
+{{- range $op.rollups }}
+{{- $source := default "evm-rpc" .source }}
+{{- if and (eq $source "reference") (not .genesis) }}
+{{- fail (printf "operator %q: rollup %d has source \"reference\" but no genesis; set genesis to the absolute path of the rollup's genesis file in the pod (mount it with operator.extraVolumes and operator.extraVolumeMounts)" $op.name (.id | int64)) }}
+{{- end }}
+{{- if and .provingKey (ne $source "reference") }}
+{{- fail (printf "operator %q: rollup %d sets provingKey, which is for source \"reference\" rollups only (this one is %q)" $op.name (.id | int64) $source) }}
+{{- end }}
+{{- end }}
+{{- range $op.extraVolumes }}
+{{- if has .name (list "config" "deployment" "keys" "tmp" "data") }}
+{{- fail (printf "operator %q: extraVolumes: the name %q is the chart's own; choose another" $op.name .name) }}
+{{- end }}
+{{- end }}
+{{- end }}
+
 {{/* Checks the operator list as a whole: names unique, no key used by two operators; root
 context. */}}
 {{- define "rampart.operator.validate" -}}
@@ -391,12 +412,19 @@ l1_fallback_urls = {{ include "rampart.toml.strings" $op.l1FallbackUrls }}
 confirmations = {{ $op.confirmations | int64 }}
 poll_interval_ms = {{ $op.pollIntervalMs | int64 }}
 delivery_ttl_secs = {{ $op.deliveryTtlSecs | int64 }}
+prover_backend = {{ include "rampart.toml.string" (default "auto" $op.proverBackend) }}
 {{- range $op.rollups }}
 
 [[rollups]]
 id = {{ .id | int64 }}
 source = {{ include "rampart.toml.string" (default "evm-rpc" .source) }}
 rpc_url = {{ include "rampart.toml.string" .rpcUrl }}
+{{- with .genesis }}
+genesis = {{ include "rampart.toml.string" . }}
+{{- end }}
+{{- with .provingKey }}
+proving_key = {{ include "rampart.toml.string" . }}
+{{- end }}
 finality = {{ include "rampart.toml.string" (default "safe" .finality) }}
 {{- end }}
 {{- end }}
