@@ -2,6 +2,7 @@
 pragma solidity ^0.8.30;
 
 import {BLS12381} from "./bls/BLS12381.sol";
+import {Groth16} from "./libraries/Groth16.sol";
 import {Checkpoint, RampartDigests} from "./libraries/RampartDigests.sol";
 import {
     IAllocationManager,
@@ -11,6 +12,7 @@ import {
 } from "./interfaces/IEigenLayer.sol";
 import {RampartAttestationCenter} from "./RampartAttestationCenter.sol";
 import {RampartOperatorRegistry} from "./RampartOperatorRegistry.sol";
+import {RampartProofCenter} from "./RampartProofCenter.sol";
 import {RampartServiceManager} from "./RampartServiceManager.sol";
 
 /// @title RampartSlasher
@@ -22,6 +24,18 @@ import {RampartServiceManager} from "./RampartServiceManager.sol";
 /// Equivocation: two valid attestation signatures by one operator's registered key over two
 /// different checkpoints with the same `(rollupId, batchIndex)`. An honest operator signs at
 /// most one checkpoint per batch, so it can never be slashed by this path.
+///
+/// Contradicted certificate: a certificate whose state root differs from the root a validity
+/// proof established for the same batch. Every operator the certificate counts as a signer
+/// (registered in the set at its reference block and not among its non-signers) signed that
+/// root: the aggregate signature verified against exactly their keys, and proofs of possession
+/// rule out rogue keys. An honest operator signs only the root it re-executed, which is the root
+/// a sound proof establishes, so it can never be slashed by this path.
+///
+/// Missed proof: the drawn prover of a batch did not prove it in time. The window is counted
+/// from the later of the job's deadline and the predecessor's proof plus the proving window (a
+/// batch cannot be proven before its predecessor), and only jobs whose draw was stored count, so
+/// an honest prover is never slashed for someone else's delay.
 contract RampartSlasher {
     /// @notice Where keys come from.
     RampartOperatorRegistry public immutable registry;
@@ -31,6 +45,8 @@ contract RampartSlasher {
     RampartServiceManager public immutable serviceManager;
     /// @notice EigenLayer's AllocationManager (read for the set's strategies).
     IAllocationManager public immutable allocationManager;
+    /// @notice Proven roots, proving jobs and each rollup's slashing shares for them.
+    RampartProofCenter public immutable proofCenter;
 
     /// @notice Faults already slashed, by fault id.
     mapping(bytes32 => bool) public slashed;
@@ -45,17 +61,160 @@ contract RampartSlasher {
         uint256 wad
     );
 
+    /// @notice An operator was slashed for signing a certified root a proof contradicts.
+    event ContradictionSlashed(
+        address indexed operator,
+        uint64 indexed rollupId,
+        uint64 indexed batchIndex,
+        bytes32 certifiedRoot,
+        bytes32 provenRoot,
+        uint256 wad
+    );
+    /// @notice A drawn prover was slashed for missing its proving job.
+    event MissedProofSlashed(
+        address indexed operator, uint64 indexed rollupId, uint64 indexed batchIndex, uint256 wad
+    );
+
     error NotConflicting();
     error NoKey(address operator);
     error InvalidSignature();
     error AlreadySlashed(bytes32 faultId);
+    /// @notice The checkpoint, reference block and non-signers are not the batch's certificate.
+    error NotTheCertificate(uint64 rollupId, uint64 batchIndex);
+    /// @notice The certified root is the proven root: nothing to slash.
+    error NotContradicted(uint64 rollupId, uint64 batchIndex);
+    /// @notice The operator is not counted as a signer of the certificate (not registered in
+    /// the set at its reference block, or listed as a non-signer).
+    error NotASigner(address operator);
+    /// @notice No prover was drawn and stored for the job: nobody is at fault.
+    error NoStoredAssignment(uint64 rollupId, uint64 batchIndex);
+    /// @notice The job's prover still has time (until `deadline`, inclusive), or cannot prove
+    /// yet because the previous batch is not proven.
+    error NotMissed(uint64 rollupId, uint64 batchIndex, uint64 deadline);
+    /// @notice The batch's commitment is not a BN254 scalar: no proof of it can exist.
+    error Unprovable(uint64 rollupId, uint64 batchIndex);
 
     /// @param center_ The attestation center (its registry and AVS are used too).
-    constructor(RampartAttestationCenter center_, RampartServiceManager serviceManager_) {
+    /// @param proofCenter_ The proof center of the same attestation center.
+    constructor(
+        RampartAttestationCenter center_,
+        RampartServiceManager serviceManager_,
+        RampartProofCenter proofCenter_
+    ) {
         center = center_;
         registry = center_.registry();
         serviceManager = serviceManager_;
         allocationManager = serviceManager_.allocationManager();
+        proofCenter = proofCenter_;
+    }
+
+    /// @notice The id of a contradicted-certificate fault (one per operator and batch).
+    function contradictionFaultId(address operator, uint64 rollupId, uint64 batchIndex)
+        public
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode("rampart.contradiction", operator, rollupId, batchIndex));
+    }
+
+    /// @notice The id of a missed-proof fault (one per batch: it has one drawn prover).
+    function missedProofFaultId(uint64 rollupId, uint64 batchIndex) public pure returns (bytes32) {
+        return keccak256(abi.encode("rampart.missed-proof", rollupId, batchIndex));
+    }
+
+    /// @notice Slashes `operator` for being counted as a signer of the certificate of
+    /// `checkpoint`'s batch when a proof established another root. The certificate is given as
+    /// the `CertificateSubmitted` event carried it: the checkpoint, the reference block and the
+    /// non-signers' key hashes; they must hash to the stored certificate commitment.
+    function slashContradictedSigner(
+        Checkpoint calldata checkpoint,
+        uint32 referenceBlock,
+        bytes32[] calldata nonSignerKeyHashes,
+        address operator
+    ) external {
+        uint64 rollupId = checkpoint.rollupId;
+        uint64 batchIndex = checkpoint.batchIndex;
+        bytes32 provenRoot =
+            _contradictedCertificate(checkpoint, referenceBlock, nonSignerKeyHashes);
+        uint32 setId = center.rollup(rollupId).operatorSetId;
+        _checkSigner(operator, setId, referenceBlock, nonSignerKeyHashes);
+        bytes32 faultId = contradictionFaultId(operator, rollupId, batchIndex);
+        if (slashed[faultId]) revert AlreadySlashed(faultId);
+
+        slashed[faultId] = true;
+        uint256 wad = proofCenter.proofConfig(rollupId).contradictionWad;
+        _slash(operator, setId, wad, "rampart: signed a root a proof contradicts");
+        emit ContradictionSlashed(
+            operator, rollupId, batchIndex, checkpoint.stateRoot, provenRoot, wad
+        );
+    }
+
+    /// @dev The proven root of the certified batch, after checking the evidence is the stored
+    /// certificate and that the proof contradicts it.
+    function _contradictedCertificate(
+        Checkpoint calldata checkpoint,
+        uint32 referenceBlock,
+        bytes32[] calldata nonSignerKeyHashes
+    ) internal view returns (bytes32 provenRoot) {
+        uint64 rollupId = checkpoint.rollupId;
+        uint64 batchIndex = checkpoint.batchIndex;
+        bytes32 stored = center.certificateCommitment(rollupId, batchIndex);
+        bytes32 given = center.certificateHash(
+            RampartDigests.hash(checkpoint), referenceBlock, nonSignerKeyHashes
+        );
+        if (stored == bytes32(0) || stored != given) {
+            revert NotTheCertificate(rollupId, batchIndex);
+        }
+        provenRoot = proofCenter.provenRoot(rollupId, batchIndex); // reverts while unproven
+        if (provenRoot == checkpoint.stateRoot) revert NotContradicted(rollupId, batchIndex);
+    }
+
+    /// @dev Reverts unless `operator` is counted as a signer: registered in the set at the
+    /// reference block and not a non-signer.
+    function _checkSigner(
+        address operator,
+        uint32 setId,
+        uint32 referenceBlock,
+        bytes32[] calldata nonSignerKeyHashes
+    ) internal view {
+        (, bytes32 keyHash) = registry.operatorKey(operator);
+        if (keyHash == bytes32(0)) revert NoKey(operator);
+        (, bool registered) = registry.stakeAt(setId, keyHash, referenceBlock);
+        if (!registered) revert NotASigner(operator);
+        for (uint256 i = 0; i < nonSignerKeyHashes.length; i++) {
+            if (nonSignerKeyHashes[i] == keyHash) revert NotASigner(operator);
+        }
+    }
+
+    /// @notice Slashes the drawn prover of a batch that was not proven in time: still unproven
+    /// after, or proven after, `max(deadline, provenBlock(batchIndex − 1) + provingWindow)`.
+    /// Only a stored draw counts (see `RampartProofCenter.assignJob`).
+    function slashMissedProof(uint64 rollupId, uint64 batchIndex) external {
+        RampartProofCenter.JobInfo memory job_ = proofCenter.job(rollupId, batchIndex);
+        if (!job_.assignmentStored) revert NoStoredAssignment(rollupId, batchIndex);
+        // A commitment that is not a field element can never be proven, by anyone.
+        if (uint256(center.batchCommitment(rollupId, batchIndex)) >= Groth16.R) {
+            revert Unprovable(rollupId, batchIndex);
+        }
+        RampartProofCenter.ProofConfig memory config = proofCenter.proofConfig(rollupId);
+        uint64 deadline = job_.deadline;
+        if (batchIndex > 0) {
+            RampartProofCenter.JobInfo memory previous = proofCenter.job(rollupId, batchIndex - 1);
+            // Until its predecessor is proven, a batch cannot be proven: not its prover's fault.
+            if (!previous.proven) revert NotMissed(rollupId, batchIndex, type(uint64).max);
+            uint64 fromPrevious = previous.provenBlock + config.provingWindow;
+            if (fromPrevious > deadline) deadline = fromPrevious;
+        }
+        bool missed = job_.proven ? job_.provenBlock > deadline : block.number > deadline;
+        if (!missed) revert NotMissed(rollupId, batchIndex, deadline);
+        bytes32 faultId = missedProofFaultId(rollupId, batchIndex);
+        if (slashed[faultId]) revert AlreadySlashed(faultId);
+
+        slashed[faultId] = true;
+        _slash(
+            job_.prover, config.operatorSetId, config.missedProofWad, "rampart: missed proving job"
+        );
+        emit MissedProofSlashed(job_.prover, rollupId, batchIndex, config.missedProofWad);
     }
 
     /// @notice The id of an equivocation fault (one per operator and batch).

@@ -52,7 +52,7 @@ abstract contract RampartTestBase is EigenLayerDeployer {
             new RampartOperatorRegistry(allocationManager, address(serviceManager), governance);
         center = new RampartAttestationCenter(registry, governance, 256);
         proofCenter = new RampartProofCenter(center);
-        slasher = new RampartSlasher(center, serviceManager);
+        slasher = new RampartSlasher(center, serviceManager, proofCenter);
 
         IStrategy[] memory strategies = new IStrategy[](1);
         strategies[0] = strategy;

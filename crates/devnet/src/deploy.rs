@@ -361,7 +361,7 @@ async fn deploy_rampart(
             .await?,
     );
     let slasher = tally.add(
-        &send("deploy RampartSlasher", RampartSlasher::deploy_builder(p.clone(), center, sm))
+        &send("deploy RampartSlasher", RampartSlasher::deploy_builder(p.clone(), center, sm, proof_center))
             .await?,
     );
 
