@@ -361,8 +361,11 @@ async fn deploy_rampart(
             .await?,
     );
     let slasher = tally.add(
-        &send("deploy RampartSlasher", RampartSlasher::deploy_builder(p.clone(), center, sm, proof_center))
-            .await?,
+        &send(
+            "deploy RampartSlasher",
+            RampartSlasher::deploy_builder(p.clone(), center, sm, proof_center),
+        )
+        .await?,
     );
 
     let service = RampartServiceManager::new(sm, p.clone());
