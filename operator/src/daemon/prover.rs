@@ -223,7 +223,11 @@ impl ProvingWorker {
         self.s.metrics.proving_queue(rollup, committed.saturating_sub(proven) as f64);
         self.advance_base(proven, proven_root).await?;
         self.execute_ahead(committed).await?;
-        self.submit_ready(proven, proven_root).await?;
+        if self.submit_ready(proven, proven_root).await? {
+            // The proven point moved: the next round starts from it (and keeps the batch's
+            // witness to move the base state without fetching the batch again).
+            return Ok(());
+        }
 
         let head_block = self
             .s
@@ -504,8 +508,9 @@ impl ProvingWorker {
     }
 
     /// Submits the proof of the next batch to prove, if one was made here from the proven root.
-    async fn submit_ready(&mut self, proven: u64, proven_root: B256) -> Result<()> {
-        let Some(ready) = self.ready.get(&proven).cloned() else { return Ok(()) };
+    /// True when the batch is proven on L1 now (by this proof or another one).
+    async fn submit_ready(&mut self, proven: u64, proven_root: B256) -> Result<bool> {
+        let Some(ready) = self.ready.get(&proven).cloned() else { return Ok(false) };
         if ready.prev_root != proven_root {
             // Impossible unless the execution here disagrees with L1 (checked in advance_base).
             self.ready.remove(&proven);
@@ -532,10 +537,9 @@ impl ProvingWorker {
             }
             Err(e) => return Err(e.into()),
         }
-        // Proven on L1 either way: nothing left to do for it (the next round's base catches up).
         self.ready.remove(&proven);
-        self.pending.remove(&proven);
-        self.persist()
+        self.persist()?;
+        Ok(true)
     }
 
     fn fail(&self, message: impl ToString) -> Error {
