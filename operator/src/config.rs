@@ -84,6 +84,19 @@
 //! # Attest only blocks at or below this L2 head: "latest", "safe" or "finalized". Default "safe".
 //! finality = "safe"
 //!
+//! # DANGEROUS, for devnet tests and demonstrations of slashing only: the daemon misbehaves on
+//! # purpose and its operator gets slashed. The daemon refuses to start with any of these on
+//! # unless the L1 chain id is 31337 (anvil). All off by default.
+//! [dangerous_fault_injection]
+//! # On every Nth batch (batch index divisible by N), also sign a second, conflicting checkpoint
+//! # behind slashing protection's back and deliver both (equivocation). 0: never.
+//! equivocate_every = 0
+//! # On every Nth batch, sign a wrong state root instead of the re-derived one (the same wrong
+//! # root on every faulty operator, so enough of them get it certified). 0: never.
+//! wrong_root_every = 0
+//! # Never prove: jobs drawn for this operator are missed.
+//! skip_proving_jobs = false
+//!
 //! [telemetry]
 //! # OTLP/HTTP endpoint for traces; empty: no export. Default "". The OTEL_* variables
 //! # (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_SAMPLER_ARG, OTEL_SERVICE_NAME,
@@ -147,6 +160,9 @@ pub struct Config {
     /// Trace export (`[telemetry]`; off by default; `OTEL_*` variables override it).
     #[serde(default)]
     pub telemetry: rampart_telemetry::TelemetryConfig,
+    /// Deliberate misbehaviour for devnet slashing tests (`[dangerous_fault_injection]`).
+    #[serde(default)]
+    pub dangerous_fault_injection: FaultInjection,
     /// The file this was read from (empty when parsed from a string).
     #[serde(skip)]
     pub source: PathBuf,
@@ -247,6 +263,35 @@ impl OperatorConfig {
             (None, None, Some(file)) => Some(EcdsaKeySource::KeyFile(file.clone())),
             _ => None,
         }
+    }
+}
+
+/// `[dangerous_fault_injection]`: deliberate faults, for devnet slashing tests and demos.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FaultInjection {
+    /// Equivocate on batches whose index is divisible by this (0: never).
+    pub equivocate_every: u64,
+    /// Sign a wrong root on batches whose index is divisible by this (0: never).
+    pub wrong_root_every: u64,
+    /// Never prove.
+    pub skip_proving_jobs: bool,
+}
+
+impl FaultInjection {
+    /// Whether any fault is on.
+    pub fn any(&self) -> bool {
+        *self != Self::default()
+    }
+
+    /// Whether to equivocate on `batch`.
+    pub fn equivocates(&self, batch: u64) -> bool {
+        self.equivocate_every > 0 && batch.is_multiple_of(self.equivocate_every)
+    }
+
+    /// Whether to sign a wrong root for `batch`.
+    pub fn lies(&self, batch: u64) -> bool {
+        self.wrong_root_every > 0 && batch.is_multiple_of(self.wrong_root_every)
     }
 }
 
@@ -587,6 +632,22 @@ socket = "127.0.0.1:9100"
         assert_eq!(c.operator.allocation_magnitude, WAD);
         assert_eq!(c.operator.allocation_delay, 0);
         assert!(c.devnet.is_none());
+        assert!(!c.dangerous_fault_injection.any(), "no fault is injected by default");
+    }
+
+    #[test]
+    fn injected_faults_pick_their_batches() {
+        let text = format!(
+            "{MINIMAL}\n[dangerous_fault_injection]\nequivocate_every = 3\nwrong_root_every = 2\n"
+        );
+        let f = parse(&text).unwrap().dangerous_fault_injection;
+        assert!(f.any() && !f.skip_proving_jobs);
+        assert_eq!((0..7).filter(|b| f.equivocates(*b)).collect::<Vec<_>>(), [0, 3, 6]);
+        assert_eq!((0..7).filter(|b| f.lies(*b)).collect::<Vec<_>>(), [0, 2, 4, 6]);
+        let never = FaultInjection { skip_proving_jobs: true, ..Default::default() };
+        assert!(never.any() && !never.equivocates(0) && !never.lies(0));
+        let typo = format!("{MINIMAL}\n[dangerous_fault_injection]\nequivocate = true\n");
+        assert!(parse(&typo).unwrap_err().to_string().contains("unknown field"));
     }
 
     #[test]

@@ -68,6 +68,15 @@ pub enum Error {
         /// The chain id.
         chain_id: u64,
     },
+    /// `[dangerous_fault_injection]` was switched on for a chain that is not anvil's.
+    #[error(
+        "[dangerous_fault_injection] makes this operator misbehave on purpose (and get slashed); \
+         it only runs on a local devnet (chain id 31337), not on chain {chain_id}: remove it"
+    )]
+    FaultInjectionRefused {
+        /// The chain id.
+        chain_id: u64,
+    },
     /// The operator's account cannot pay for transactions.
     #[error("operator {operator} has no ETH for gas; fund it and re-run")]
     NoGas {

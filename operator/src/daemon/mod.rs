@@ -86,6 +86,15 @@ pub async fn start(config: Config) -> Result<Daemon> {
             actual: chain_id,
         });
     }
+    let faults = config.dangerous_fault_injection;
+    if faults.any() {
+        if chain_id != crate::context::DEVNET_CHAIN_ID {
+            return Err(Error::FaultInjectionRefused { chain_id });
+        }
+        tracing::warn!(target: "rampart::operator", equivocate_every = faults.equivocate_every,
+            wrong_root_every = faults.wrong_root_every, skip_proving_jobs = faults.skip_proving_jobs,
+            "DANGEROUS fault injection is on: this operator misbehaves on purpose and will be slashed");
+    }
 
     // Refuse to run for an operator that is not in the set with this key.
     let registry = RampartOperatorRegistry::new(deployment.rampart.operator_registry, l1.clone());
@@ -163,10 +172,14 @@ pub async fn start(config: Config) -> Result<Daemon> {
     })?;
 
     let (stop, stop_rx) = watch::channel(false);
-    let provers = start_provers(&config, &keys, &deployment, &l1, &metrics, &health)?
-        .into_iter()
-        .map(|worker| tokio::spawn(worker.run(stop_rx.clone())))
-        .collect();
+    let provers = if faults.skip_proving_jobs {
+        Vec::new()
+    } else {
+        start_provers(&config, &keys, &deployment, &l1, &metrics, &health)?
+    }
+    .into_iter()
+    .map(|worker| tokio::spawn(worker.run(stop_rx.clone())))
+    .collect();
     let outbox = Arc::new(outbox::Outbox::open(&data_dir.join("outbox"))?);
     let domain = identity.domain();
     let follower = l1::Follower::new(
@@ -212,6 +225,7 @@ pub async fn start(config: Config) -> Result<Daemon> {
         operator_set: deployment.operator_set_id,
         key_hash: pubkey.key_hash(),
         poll: Duration::from_millis(config.daemon.poll_interval_ms.max(10)),
+        faults,
     };
     let task = tokio::spawn(worker.run(stop_rx));
     Ok(Daemon { node_api, stop, task, provers })
@@ -320,6 +334,14 @@ pub async fn run(config: Config, shutdown: impl std::future::Future<Output = ()>
     daemon.shutdown().await
 }
 
+/// A wrong state root derived from the right one, the same on every faulty operator (so
+/// several liars sign one root and can get it certified).
+fn injected_root(fault: &str, root: alloy::primitives::B256) -> alloy::primitives::B256 {
+    alloy::primitives::keccak256(
+        [b"rampart.fault-injection.".as_slice(), fault.as_bytes(), root.as_slice()].concat(),
+    )
+}
+
 /// The daemon's loop state.
 struct Worker {
     operator: alloy::primitives::Address,
@@ -337,6 +359,7 @@ struct Worker {
     operator_set: u32,
     key_hash: alloy::primitives::B256,
     poll: Duration,
+    faults: crate::config::FaultInjection,
 }
 
 impl Worker {
@@ -403,7 +426,7 @@ impl Worker {
             .derive(batch, &self.metrics)
             .instrument(tracing::info_span!(target: TRACE, spans::OPERATOR_DERIVE))
             .await;
-        let checkpoint = match derived {
+        let mut checkpoint = match derived {
             Ok(Derived::Ready(checkpoint)) => {
                 self.health.up(&service);
                 checkpoint
@@ -420,6 +443,11 @@ impl Worker {
                 return false;
             }
         };
+        if self.faults.lies(batch.batch_index) {
+            checkpoint.state_root = injected_root("wrong-root", checkpoint.state_root);
+            tracing::warn!(target: "rampart::operator", rollup = batch.rollup_id, batch = batch.batch_index,
+                state_root = %checkpoint.state_root, "fault injection: signing a wrong state root");
+        }
         let digest = checkpoint.digest(&self.domain);
         let sk = &self.sk;
         let sign = |d: &_| {
@@ -442,6 +470,9 @@ impl Worker {
                 self.metrics.signed.increment(1);
                 tracing::info!(target: "rampart::operator", rollup = batch.rollup_id, batch = batch.batch_index,
                     l2_block = batch.l2_block_number, state_root = %checkpoint.state_root, "attestation signed");
+                if self.faults.equivocates(batch.batch_index) {
+                    return self.equivocate(&checkpoint);
+                }
                 true
             }
             Err(rampart_slashing::Error::Refused { .. }) => {
@@ -457,6 +488,23 @@ impl Worker {
                 false
             }
         }
+    }
+
+    /// Fault injection: signs a checkpoint conflicting with `signed`, without slashing
+    /// protection, and queues it for delivery beside the protected one.
+    fn equivocate(&self, signed: &rampart_primitives::Checkpoint) -> bool {
+        let mut conflicting = *signed;
+        conflicting.state_root = injected_root("equivocation", signed.state_root);
+        let signature = self.sk.sign(&conflicting.digest(&self.domain));
+        let attestation =
+            SignedAttestation { operator: self.operator, checkpoint: conflicting, signature };
+        if let Err(e) = self.outbox.put_conflicting(&attestation) {
+            tracing::error!(target: "rampart::operator", error = %e, "cannot persist the injected attestation; retrying");
+            return false;
+        }
+        tracing::warn!(target: "rampart::operator", rollup = signed.rollup_id.0, batch = signed.batch_index,
+            state_root = %conflicting.state_root, "fault injection: equivocated (signed a second checkpoint)");
+        true
     }
 
     async fn report_stake(&self) {

@@ -41,7 +41,29 @@ impl Outbox {
     }
 
     fn path(&self, a: &SignedAttestation) -> PathBuf {
-        self.dir.join(format!("{}-{}.json", a.checkpoint.rollup_id.0, a.checkpoint.batch_index))
+        let (rollup, batch) = (a.checkpoint.rollup_id.0, a.checkpoint.batch_index);
+        let main = self.dir.join(format!("{rollup}-{batch}.json"));
+        // A second, conflicting attestation of the batch (fault injection) has its own file,
+        // named to sort (and so be delivered) after the protected one.
+        let conflicting = self.dir.join(format!("{rollup}-{batch}~conflicting.json"));
+        match self.read(&conflicting) {
+            Ok(Some(entry)) if entry.attestation == *a => conflicting,
+            _ => main,
+        }
+    }
+
+    /// Stores an attestation that conflicts with the batch's protected one (fault injection
+    /// only): it gets its own file, so both are delivered.
+    pub(super) fn put_conflicting(&self, attestation: &SignedAttestation) -> Result<()> {
+        let c = &attestation.checkpoint;
+        let path = self.dir.join(format!("{}-{}~conflicting.json", c.rollup_id.0, c.batch_index));
+        if self.read(&path)?.is_some() {
+            return Ok(());
+        }
+        self.write(
+            &path,
+            &Entry { attestation: *attestation, created_unix: now_unix(), done: BTreeSet::new() },
+        )
     }
 
     /// Stores an attestation durably (keeping delivery progress if it is already there).

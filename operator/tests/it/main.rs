@@ -9,6 +9,7 @@ use alloy::primitives::U256;
 use fixture::{Devnet, OperatorSpec, wad};
 use rampart_contracts::operator_registry::RampartOperatorRegistry;
 use rampart_crypto::SecretKey;
+use rampart_operator::config::FaultInjection;
 use rampart_operator::{Config, Error, Outcome, deregister, register, status};
 use std::os::unix::fs::PermissionsExt;
 use std::time::Instant;
@@ -290,4 +291,18 @@ async fn devnet_section_is_refused_on_other_chains() {
     let err = register(&config).await.unwrap_err();
     assert!(matches!(err, Error::NotADevnet { chain_id: 17000 }), "{err}");
     assert!(err.to_string().contains("remove the section"), "{err}");
+
+    // Deliberate faults: the daemon refuses to start outside a devnet, whichever is switched on.
+    for faults in [
+        FaultInjection { equivocate_every: 1, ..Default::default() },
+        FaultInjection { wrong_root_every: 3, ..Default::default() },
+        FaultInjection { skip_proving_jobs: true, ..Default::default() },
+    ] {
+        let mut faulty = config.clone();
+        faulty.devnet = None;
+        faulty.dangerous_fault_injection = faults;
+        let err = rampart_operator::daemon::start(faulty).await.unwrap_err();
+        assert!(matches!(err, Error::FaultInjectionRefused { chain_id: 17000 }), "{err}");
+        assert!(err.to_string().contains("misbehave on purpose"), "{err}");
+    }
 }
