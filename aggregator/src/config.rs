@@ -55,6 +55,20 @@
 //! # Leader lease duration, in milliseconds (renewed every third of it). Default 6000.
 //! lease_ttl_ms = 6000
 //!
+//! [slasher]
+//! # Run the slashing watcher (rampart_slasher) inside the aggregator: it reads this
+//! # aggregator's equivocation evidence and L1, and submits every fault to RampartSlasher once.
+//! # Only the replica holding the submitter lease sends. Default true.
+//! enabled = true
+//! # Other aggregators whose evidence to read too (this one's is always read). Default none.
+//! aggregators = ["http://aggregator-b:9300"]
+//! # Store the draw of a late proving job nobody stored, so a skipped job can be slashed.
+//! # Default true.
+//! assign_jobs = true
+//! # A separate key paying for slashing transactions (keystore + password file, or key file).
+//! # Default: the submitter key (certificates and slashes then share its nonces, serialized).
+//! # ecdsa_key_file = "keys/slasher.key"
+//!
 //! [telemetry]
 //! # OTLP/HTTP endpoint for traces; empty: no export. Default "". The OTEL_* variables
 //! # (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_SAMPLER_ARG, OTEL_SERVICE_NAME,
@@ -92,6 +106,9 @@ pub struct Config {
     /// `[submission]`.
     #[serde(default)]
     pub submission: SubmissionConfig,
+    /// `[slasher]`: the embedded slashing watcher.
+    #[serde(default)]
+    pub slasher: EmbeddedSlasherConfig,
     /// `[telemetry]`: trace export (off by default; `OTEL_*` variables override it).
     #[serde(default)]
     pub telemetry: rampart_telemetry::TelemetryConfig,
@@ -212,6 +229,37 @@ impl Default for SubmissionConfig {
     }
 }
 
+/// `[slasher]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmbeddedSlasherConfig {
+    /// Run it.
+    pub enabled: bool,
+    /// Other aggregators' base URLs.
+    pub aggregators: Vec<String>,
+    /// Store draws of late jobs nobody stored.
+    pub assign_jobs: bool,
+    /// geth keystore of a separate paying key.
+    pub ecdsa_keystore: Option<PathBuf>,
+    /// Its password file.
+    pub ecdsa_password_file: Option<PathBuf>,
+    /// Hex key file of a separate paying key.
+    pub ecdsa_key_file: Option<PathBuf>,
+}
+
+impl Default for EmbeddedSlasherConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            aggregators: Vec::new(),
+            assign_jobs: true,
+            ecdsa_keystore: None,
+            ecdsa_password_file: None,
+            ecdsa_key_file: None,
+        }
+    }
+}
+
 impl SubmissionConfig {
     /// The lease duration.
     pub fn lease_ttl(&self) -> Duration {
@@ -271,6 +319,15 @@ impl Config {
         if self.submission.lease_ttl_ms < 300 {
             return Err("submission.lease_ttl_ms must be at least 300".into());
         }
+        let sl = &self.slasher;
+        rampart_slasher::config::check_key_choice(
+            "slasher",
+            &sl.ecdsa_keystore,
+            &sl.ecdsa_password_file,
+            &sl.ecdsa_key_file,
+            false,
+        )?;
+        rampart_slasher::config::check_aggregators("slasher", &sl.aggregators)?;
         self.telemetry.validate().map_err(|e| e.to_string())?;
         Ok(())
     }
@@ -286,6 +343,9 @@ impl Config {
             &mut self.aggregator.ecdsa_keystore,
             &mut self.aggregator.ecdsa_password_file,
             &mut self.aggregator.ecdsa_key_file,
+            &mut self.slasher.ecdsa_keystore,
+            &mut self.slasher.ecdsa_password_file,
+            &mut self.slasher.ecdsa_key_file,
         ]
         .into_iter()
         .flatten()
@@ -323,6 +383,8 @@ mod tests {
         assert_eq!(c.aggregator.listen.port(), 9300);
         assert_eq!(c.http.max_body_bytes, 16 * 1024);
         assert_eq!(c.submission.confirmations, 1);
+        assert!(c.slasher.enabled && c.slasher.assign_jobs, "the slasher is on by default");
+        assert!(c.slasher.ecdsa_key_file.is_none(), "and pays with the submitter key");
     }
 
     #[test]
@@ -334,6 +396,14 @@ mod tests {
             (
                 "[aggregator]\necdsa_key_file = \"k\"\n[submission]\nfee_bump_percent = 5\n",
                 "at least 10",
+            ),
+            (
+                "[aggregator]\necdsa_key_file = \"k\"\n[slasher]\necdsa_keystore = \"a\"\n",
+                "slasher.ecdsa_keystore needs",
+            ),
+            (
+                "[aggregator]\necdsa_key_file = \"k\"\n[slasher]\naggregators = [\"x\"]\n",
+                "not a URL",
             ),
         ] {
             let err = Config::parse(text).unwrap_err();

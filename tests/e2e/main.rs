@@ -7,6 +7,7 @@
 
 mod dashboards;
 mod reference_rollup;
+mod slashing;
 
 use alloy::primitives::B256;
 use alloy::providers::Provider;

@@ -50,6 +50,8 @@ pub struct Metrics {
     pub l1_synced: Gauge,
     /// `rampart_aggregator_l1_lag_blocks`.
     pub l1_lag: Gauge,
+    /// The embedded slasher's metrics (`rampart_slasher_*`), served with these.
+    pub slasher: std::sync::OnceLock<std::sync::Arc<rampart_slasher::Metrics>>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -114,6 +116,7 @@ impl Metrics {
             leader: gauge("rampart_aggregator_leader"),
             l1_synced: gauge("rampart_aggregator_l1_synced_block"),
             l1_lag: gauge("rampart_aggregator_l1_lag_blocks"),
+            slasher: std::sync::OnceLock::new(),
             _recorder: recorder,
             handle,
         }
@@ -121,6 +124,10 @@ impl Metrics {
 
     /// The Prometheus text exposition.
     pub fn render(&self) -> String {
-        self.handle.render()
+        let mut text = self.handle.render();
+        if let Some(slasher) = self.slasher.get() {
+            text.push_str(&slasher.render());
+        }
+        text
     }
 }

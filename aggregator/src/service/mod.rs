@@ -106,6 +106,7 @@ pub async fn start(config: Config) -> Result<Aggregator, ServiceError> {
         _ => return Err(ServiceError::Config("no submitter key configured".into())),
     };
     let sender = signer.address();
+    let submitter_key = signer.clone();
     let provider = rampart_chain::provider::connect(&config.chain.rpc_url, None)?;
     let chain_id = provider.get_chain_id().await.map_err(|e| {
         ServiceError::Rpc(format!("L1 eth_chainId at {}: {e}", config.chain.rpc_url))
@@ -172,7 +173,8 @@ pub async fn start(config: Config) -> Result<Aggregator, ServiceError> {
         Duration::from_millis(a.wait_window_ms),
         config.instance(),
     );
-    tasks.push(tokio::spawn(submitter.run(stop_rx.clone())));
+    let account_lock = submitter.account_lock.clone();
+    let (slasher_leader, slasher_metrics) = (leader.clone(), metrics.clone());
 
     let api = api::Api {
         chain,
@@ -195,6 +197,26 @@ pub async fn start(config: Config) -> Result<Aggregator, ServiceError> {
         action: "reading the HTTP API address".into(),
         source,
     })?;
+    if config.slasher.enabled {
+        let own = SocketAddr::new(
+            if addr.ip().is_unspecified() { [127, 0, 0, 1].into() } else { addr.ip() },
+            addr.port(),
+        );
+        let mut aggregators = vec![format!("http://{own}")];
+        aggregators.extend(config.slasher.aggregators.iter().cloned());
+        let watcher = embedded_slasher(
+            &config,
+            deployment.clone(),
+            aggregators,
+            submitter_key,
+            account_lock,
+            slasher_leader,
+        )
+        .await?;
+        let _ = slasher_metrics.slasher.set(watcher.metrics());
+        tasks.push(tokio::spawn(watcher.run(stop_rx.clone())));
+    }
+    tasks.push(tokio::spawn(submitter.run(stop_rx.clone())));
     let app = api::router(api, &config.http).into_make_service_with_connect_info::<SocketAddr>();
     let mut s = stop_rx;
     let server = tokio::spawn(async move {
@@ -208,6 +230,54 @@ pub async fn start(config: Config) -> Result<Aggregator, ServiceError> {
     tracing::info!(target: "rampart::aggregator", %addr, submitter = %sender,
         chain_id, "aggregator listening");
     Ok(Aggregator { addr, submitter: sender, stop, tasks, server })
+}
+
+/// The slashing watcher inside the aggregator: its own tables in the aggregator's database, this
+/// aggregator's evidence (and the configured others'), sending only while this replica leads.
+/// It pays with `[slasher]`'s key if one is set, else with the submitter key, sharing its nonce
+/// lock.
+async fn embedded_slasher(
+    config: &Config,
+    deployment: Deployment,
+    aggregators: Vec<String>,
+    submitter_key: alloy_signer_local::PrivateKeySigner,
+    account_lock: Arc<tokio::sync::Mutex<()>>,
+    leader: Arc<AtomicBool>,
+) -> Result<rampart_slasher::Watcher, ServiceError> {
+    let s = &config.slasher;
+    let mut warnings = Vec::new();
+    let own_key = rampart_slasher::service::load_signer(
+        s.ecdsa_keystore.as_deref(),
+        s.ecdsa_password_file.as_deref(),
+        s.ecdsa_key_file.as_deref(),
+        &mut warnings,
+    )
+    .map_err(slasher_error)?;
+    for warning in warnings {
+        tracing::warn!(target: "rampart::slasher", "{warning}");
+    }
+    let shared = own_key.as_ref().is_none_or(|k| k.address() == submitter_key.address());
+    let store =
+        rampart_slasher::Store::open(&config.aggregator.database).await.map_err(slasher_error)?;
+    rampart_slasher::Watcher::new(rampart_slasher::Setup {
+        rpc_url: config.chain.rpc_url.clone(),
+        deployment,
+        signer: own_key.unwrap_or(submitter_key),
+        store,
+        metrics: Arc::new(rampart_slasher::Metrics::new()),
+        aggregators,
+        assign_jobs: s.assign_jobs,
+        poll: Duration::from_millis(config.chain.poll_interval_ms.max(100)),
+        confirmations: config.chain.confirmations,
+        max_fee_gwei: config.submission.max_fee_gwei,
+        gate: Some(leader),
+        account_lock: shared.then_some(account_lock),
+    })
+    .map_err(slasher_error)
+}
+
+fn slasher_error(e: rampart_slasher::Error) -> ServiceError {
+    ServiceError::Config(format!("slasher: {e}"))
 }
 
 /// Runs until `shutdown` resolves (or the server fails), then stops cleanly.

@@ -7,7 +7,7 @@ use super::ServiceError;
 use alloy_primitives::{Address, B256};
 use rampart_crypto::Signature;
 use rampart_primitives::{Checkpoint, RollupId, SignedAttestation};
-use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::any::AnyRow;
 use sqlx::migrate::Migrator;
 // Dynamic SQL here is only constant fragments joined by format!: no input reaches it.
 use sqlx::{AnyPool, AssertSqlSafe, Row};
@@ -21,23 +21,7 @@ const MIGRATIONS_TABLE: &str = "_rampart_aggregator_migrations";
 
 type Result<T> = std::result::Result<T, ServiceError>;
 
-/// u64 → the i64 with the same bits.
-pub(crate) fn to_db(v: u64) -> i64 {
-    v as i64
-}
-
-/// The inverse of [`to_db`].
-pub(crate) fn from_db(v: i64) -> u64 {
-    v as u64
-}
-
-/// Milliseconds since the Unix epoch.
-pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
+pub(crate) use rampart_storage::{from_db, now_ms, to_db};
 
 /// A stored, verified attestation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -177,65 +161,18 @@ impl Store {
     /// Opens `url` (`sqlite://…`, `sqlite:…`, a file path, or `postgres://…`), creating a
     /// SQLite file if needed, and applies the migrations.
     pub async fn open(url: &str) -> Result<Self> {
-        sqlx::any::install_default_drivers();
-        let lower = url.trim().to_ascii_lowercase();
-        let (url, backend) =
-            if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
-                (url.trim().to_string(), "postgres")
-            } else if lower.starts_with("sqlite:") {
-                (url.trim().to_string(), "sqlite")
-            } else if url.contains("://") || url.trim().is_empty() {
-                return Err(ServiceError::Config(format!("unsupported database URL {url:?}")));
-            } else {
-                (format!("sqlite://{}", url.trim()), "sqlite")
-            };
-        if backend == "sqlite" && (url.contains(":memory:") || url.contains("mode=memory")) {
-            return Err(ServiceError::Config(
-                "an in-memory SQLite database would lose attestations on restart".into(),
-            ));
-        }
-        let url = if backend == "sqlite" && !url.contains("mode=") {
-            format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
-        } else {
-            url
+        let schema = rampart_storage::Schema {
+            sqlite: &SQLITE,
+            postgres: &POSTGRES,
+            table: MIGRATIONS_TABLE,
         };
-        let sqlite = backend == "sqlite";
-        let pool = AnyPoolOptions::new()
-            .max_connections(if sqlite { 4 } else { 8 })
-            .acquire_timeout(Duration::from_secs(30))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if sqlite {
-                        // WAL with FULL sync: an accepted attestation is on disk before the 202.
-                        sqlx::raw_sql(
-                            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; \
-                             PRAGMA busy_timeout=30000;",
-                        )
-                        .execute(conn)
-                        .await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect(&url)
-            .await?;
-        let base = if sqlite { &SQLITE } else { &POSTGRES };
-        let mut migrator = Migrator::with_migrations(base.iter().cloned().collect());
-        migrator.dangerous_set_table_name(MIGRATIONS_TABLE);
-        let mut attempt = 0;
-        loop {
-            match migrator.run(&pool).await {
-                Ok(()) => break,
-                // SQLite has no migration lock: two fresh openers may collide; retry.
-                Err(e) if sqlite && attempt < 4 => {
-                    attempt += 1;
-                    tracing::debug!(error = %e, attempt, "retrying the aggregator migration");
-                    tokio::time::sleep(Duration::from_millis(50 << attempt)).await;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Ok(Self { pool, backend })
+        let (pool, backend) =
+            rampart_storage::open(url, "attestations", schema).await.map_err(|e| match e {
+                rampart_storage::StorageError::Url(m) => ServiceError::Config(m),
+                rampart_storage::StorageError::Database(e) => ServiceError::Database(e),
+                rampart_storage::StorageError::Migrate(e) => ServiceError::Migrate(e),
+            })?;
+        Ok(Self { pool, backend: backend.as_str() })
     }
 
     /// `"sqlite"` or `"postgres"`.

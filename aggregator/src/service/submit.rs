@@ -81,6 +81,9 @@ pub struct Submitter {
     pub wait_window: Duration,
     /// This replica's name.
     pub instance: String,
+    /// Held from choosing a new nonce until the transaction is broadcast, by every sender of
+    /// this account in the process (the embedded slasher may pay from it too).
+    pub account_lock: Arc<tokio::sync::Mutex<()>>,
     ready_since: HashMap<(u64, u64), Instant>,
     retry_at: HashMap<(u64, u64), Instant>,
 }
@@ -125,6 +128,7 @@ impl Submitter {
             config,
             wait_window,
             instance,
+            account_lock: Arc::default(),
             ready_since: HashMap::new(),
             retry_at: HashMap::new(),
         }
@@ -493,6 +497,8 @@ impl Submitter {
             }
         };
         let (max_fee, priority) = self.fees().await?;
+        let account_lock = self.account_lock.clone();
+        let _account = account_lock.lock().await;
         let nonce = self.nonce().await?;
         let request = request
             .with_nonce(nonce)

@@ -23,6 +23,10 @@ pub(crate) enum Command {
     /// Run the aggregator: verify and aggregate attestations, certify batches on L1.
     #[command(subcommand)]
     Aggregator(AggregatorCommand),
+    /// Watch L1 and aggregators' evidence and slash every objective fault (also runs inside
+    /// the aggregator by default).
+    #[command(subcommand)]
+    Slasher(SlasherCommand),
     /// Run a complete local network: anvil, real EigenLayer core, Rampart, operators.
     Devnet(DevnetArgs),
     /// Move slashing-protection history between databases (EIP-3076-style interchange JSON).
@@ -159,6 +163,31 @@ pub(crate) struct AggregatorRunArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub(crate) enum SlasherCommand {
+    /// Find faults and submit them to RampartSlasher (each once) until Ctrl-C or SIGTERM;
+    /// serves /health and /metrics.
+    Run(SlasherArgs),
+    /// Print every fault the slasher recorded and what became of it (JSON lines).
+    Faults(SlasherArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SlasherArgs {
+    /// Slasher configuration (TOML; see the rampart-slasher crate's `config` docs).
+    #[arg(long, env = "RAMPART_SLASHER_CONFIG")]
+    pub(crate) config: PathBuf,
+    /// Override `chain.rpc_url`.
+    #[arg(long, env = "RAMPART_L1_RPC_URL")]
+    pub(crate) l1_rpc_url: Option<String>,
+    /// Override `slasher.database` (sqlite path or URL, or postgres:// URL).
+    #[arg(long, env = "RAMPART_SLASHER_DATABASE")]
+    pub(crate) database: Option<String>,
+    /// Override `slasher.listen`.
+    #[arg(long, env = "RAMPART_SLASHER_LISTEN")]
+    pub(crate) listen: Option<std::net::SocketAddr>,
+}
+
+#[derive(Debug, Subcommand)]
 pub(crate) enum SlashingProtectionCommand {
     /// Write every checkpoint this operator's key signed as interchange JSON.
     Export(ProtectionExportArgs),
@@ -285,6 +314,11 @@ pub(crate) struct DevnetArgs {
     /// jobs): certificates only.
     #[arg(long)]
     pub(crate) no_proofs: bool,
+    /// Make the last N operators byzantine (DANGEROUS fault injection, devnet only): they
+    /// equivocate on every third batch, sign a wrong state root on every second, and skip their
+    /// proving jobs. The aggregator's slasher catches them; the summary shows each slash.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub(crate) byzantine: u32,
     /// Start, print the summary and `ready`, then stop instead of running until Ctrl-C.
     #[arg(long, hide = true)]
     pub(crate) exit_when_ready: bool,
@@ -295,6 +329,9 @@ pub(crate) struct DevnetArgs {
     /// latency figures.
     #[arg(long, hide = true)]
     pub(crate) exit_after_proofs: Option<usize>,
+    /// Exit after this many slashes (tests and benchmarks).
+    #[arg(long, hide = true)]
+    pub(crate) exit_after_slashes: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,7 +10,8 @@
 //!   blocks to L1, one operator daemon per operator, the aggregator, and a feed of the
 //!   certificates landing on L1, and optionally Rampart's reference rollup ([`rollup`]: its
 //!   proof configuration, sequencer and a transaction generator, with a feed of the proofs
-//!   landing on L1); the daemons and the aggregator run either as tasks of this
+//!   landing on L1), the slashes landing on L1 (the aggregator's embedded slasher catching the
+//!   operators given deliberate faults); the daemons and the aggregator run either as tasks of this
 //!   process or as child processes of the `rampart` binary ([`ChildProcesses`]).
 
 mod children;
@@ -25,4 +26,6 @@ pub use deploy::{DeployConfig, Deployed, deploy};
 pub use error::{Error, Result};
 pub use network::{Network, NetworkConfig, Progress};
 pub use rollup::{ProvingConfig, ReferenceRollupConfig};
-pub use services::{CertificateLanded, ProofLanded, Services, ServicesConfig};
+pub use services::{
+    CertificateLanded, ProofLanded, Services, ServicesConfig, SlashKind, SlashLanded,
+};

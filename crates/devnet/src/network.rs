@@ -197,6 +197,29 @@ impl Network {
         Ok(rampart_chain::provider::read("rollup count", center.rollupCount()).await?)
     }
 
+    /// The operator's allocated magnitude (WAD: 1e18 is all of its stake) to the Rampart set,
+    /// per strategy of the set, as EigenLayer's AllocationManager reports it: each slash takes
+    /// its share of it.
+    pub async fn allocated_magnitudes(&self, operator: Address) -> Result<Vec<(Address, u64)>> {
+        use rampart_contracts::allocation_manager::{IAllocationManager, OperatorSet};
+        let provider = connect(&self.rpc_url(), None)?;
+        let am = IAllocationManager::new(self.deployment.eigenlayer.allocation_manager, &provider);
+        let set = OperatorSet {
+            avs: self.deployment.rampart.service_manager,
+            id: self.deployment.operator_set_id,
+        };
+        use rampart_chain::provider::read;
+        let strategies =
+            read("strategies of the set", am.getStrategiesInOperatorSet(set.clone())).await?;
+        let mut out = Vec::new();
+        for strategy in strategies {
+            let allocation =
+                read("allocation", am.getAllocation(operator, set.clone(), strategy)).await?;
+            out.push((strategy, allocation.currentMagnitude));
+        }
+        Ok(out)
+    }
+
     /// The deployer's private key (anvil's first dev account), which owns governance of every
     /// contract on the devnet.
     pub fn deployer_key(&self) -> alloy::primitives::B256 {

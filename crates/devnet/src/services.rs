@@ -23,6 +23,8 @@ use rampart_chain::anvil::{Anvil, AnvilOptions};
 use rampart_chain::provider::{connect, rpc_error, send};
 use rampart_contracts::attestation_center::RampartAttestationCenter as Center;
 use rampart_contracts::proof_center::RampartProofCenter as Proofs;
+use rampart_contracts::slasher::RampartSlasher as Slasher;
+use rampart_operator::config::FaultInjection;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -54,6 +56,9 @@ pub struct ServicesConfig {
     pub processes: Option<ChildProcesses>,
     /// Also run the reference rollup (sequencer + generator), attested by every daemon.
     pub reference: Option<crate::ReferenceRollupConfig>,
+    /// Deliberate faults of some daemons, by operator index (`[dangerous_fault_injection]`):
+    /// the byzantine operators the slasher is shown catching.
+    pub faults: HashMap<usize, FaultInjection>,
 }
 
 impl Default for ServicesConfig {
@@ -67,6 +72,7 @@ impl Default for ServicesConfig {
             poll_interval_ms: 50,
             processes: None,
             reference: None,
+            faults: HashMap::new(),
         }
     }
 }
@@ -115,6 +121,55 @@ pub struct ProofLanded {
     pub latency: Duration,
 }
 
+/// The faults of a byzantine devnet operator (`rampart devnet --byzantine`): it equivocates
+/// on every third batch, signs a wrong root on every second, and skips its proving jobs.
+pub fn byzantine() -> FaultInjection {
+    FaultInjection { equivocate_every: 3, wrong_root_every: 2, skip_proving_jobs: true }
+}
+
+/// Which fault a slash punished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SlashKind {
+    /// Two signed checkpoints for one batch.
+    Equivocation,
+    /// Signed a certified root a proof contradicts.
+    Contradiction,
+    /// Missed a proving job.
+    MissedProof,
+}
+
+impl SlashKind {
+    /// Its name in words.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Equivocation => "equivocation",
+            Self::Contradiction => "contradicted root",
+            Self::MissedProof => "missed proof",
+        }
+    }
+}
+
+/// A slash on L1 (`RampartSlasher`'s events).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlashLanded {
+    /// The fault.
+    pub kind: SlashKind,
+    /// The slashed operator.
+    pub operator: Address,
+    /// The rollup.
+    pub rollup_id: u64,
+    /// The batch.
+    pub batch_index: u64,
+    /// The share of its stake slashed (WAD).
+    pub wad: U256,
+    /// Who sent the slashing transaction.
+    pub sender: Address,
+    /// L1 transaction.
+    pub tx_hash: B256,
+    /// L1 block.
+    pub block: u64,
+}
+
 /// The daemons and the aggregator, wherever they run.
 enum Running {
     /// Tasks of this process.
@@ -140,6 +195,7 @@ pub struct Services {
     pub sequencer_url: Option<String>,
     reference: Option<crate::rollup::ReferenceRollup>,
     proofs: Option<mpsc::UnboundedReceiver<ProofLanded>>,
+    slashes: Option<mpsc::UnboundedReceiver<SlashLanded>>,
     running: Running,
     tasks: Vec<tokio::task::JoinHandle<()>>,
     stop: watch::Sender<bool>,
@@ -209,22 +265,31 @@ impl Services {
         let aggregator_dir = data_dir.join("aggregator");
         reset_dir(&aggregator_dir)?;
         let l2_url = l2.endpoint();
-        let write_daemon = |operator_config: &Path, aggregator_url: &str, node_port: u16| {
-            let path = daemon_config(
-                operator_config,
-                aggregator_url,
-                &l2_url,
-                rollup_id,
-                node_port,
-                config,
-            )?;
-            if let Some(entry) = &reference_entry {
+        let write_daemon =
+            |index: usize, operator_config: &Path, aggregator_url: &str, node_port: u16| {
+                let path = daemon_config(
+                    operator_config,
+                    aggregator_url,
+                    &l2_url,
+                    rollup_id,
+                    node_port,
+                    config,
+                )?;
                 let mut text = std::fs::read_to_string(&path).map_err(|e| data_error(&path, e))?;
-                text.push_str(entry);
+                if let Some(entry) = &reference_entry {
+                    text.push_str(entry);
+                }
+                if let Some(f) = config.faults.get(&index) {
+                    text.push_str(&format!(
+                        "\n# This operator misbehaves on purpose: `rampart devnet --byzantine`.\n\
+                     [dangerous_fault_injection]\nequivocate_every = {}\nwrong_root_every = {}\n\
+                     skip_proving_jobs = {}\n",
+                        f.equivocate_every, f.wrong_root_every, f.skip_proving_jobs
+                    ));
+                }
                 std::fs::write(&path, text).map_err(|e| data_error(&path, e))?;
-            }
-            Ok::<_, Error>(path)
-        };
+                Ok::<_, Error>(path)
+            };
         let (running, aggregator_url, node_apis, aggregator_config) = match &config.processes {
             None => {
                 let (aggregator, path) =
@@ -234,7 +299,7 @@ impl Services {
                 let mut node_apis = Vec::new();
                 for (index, op) in network.operators.iter().enumerate() {
                     let node_port = port(100 + index as u16);
-                    let config_file = write_daemon(&op.config, &url, node_port)?;
+                    let config_file = write_daemon(index, &op.config, &url, node_port)?;
                     let loaded = rampart_operator::config::Config::load(&config_file)
                         .map_err(|source| Error::Operator { index: index as u32, source })?;
                     let daemon = rampart_operator::daemon::start(loaded)
@@ -260,7 +325,7 @@ impl Services {
                 let mut node_apis = Vec::new();
                 for (index, op) in network.operators.iter().enumerate() {
                     let node_port = port(100 + index as u16)?;
-                    let config_file = write_daemon(&op.config, &url, node_port)?;
+                    let config_file = write_daemon(index, &op.config, &url, node_port)?;
                     let addr = SocketAddr::from(([127, 0, 0, 1], node_port));
                     let args = ["operator", "run", "--config", path_str(&config_file)?];
                     let log = config_file.with_file_name("daemon.log");
@@ -296,17 +361,20 @@ impl Services {
         };
         let reference_rollup_id = reference.as_ref().map(|r| r.rollup_id);
         let (proofs_tx, proofs) = mpsc::unbounded_channel();
+        let (slashes_tx, slashes) = mpsc::unbounded_channel();
         let proven = reference.as_ref().filter(|r| r.proving_key.is_some()).map(|r| r.rollup_id);
         let watcher = Watcher {
             l1,
             center,
             proof_center: network.deployment.rampart.proof_center,
+            slasher: network.deployment.rampart.slasher,
             rollups: [Some(rollup_id), reference_rollup_id].into_iter().flatten().collect(),
             sequenced: reference_rollup_id,
             proven,
             commits,
             certificates,
             proofs: proofs_tx,
+            slashes: slashes_tx,
         };
         let tasks = vec![
             tokio::spawn(batcher.run(stop_rx.clone())),
@@ -322,6 +390,7 @@ impl Services {
             sequencer_url: reference.as_ref().map(|r| r.sequencer_url.clone()),
             reference,
             proofs: Some(proofs),
+            slashes: Some(slashes),
             running,
             tasks,
             stop,
@@ -341,6 +410,11 @@ impl Services {
     /// Taken once; `None` after.
     pub fn take_proofs(&mut self) -> Option<mpsc::UnboundedReceiver<ProofLanded>> {
         self.proofs.take()
+    }
+
+    /// The slashes landing on L1, as they land. Taken once; `None` after.
+    pub fn take_slashes(&mut self) -> Option<mpsc::UnboundedReceiver<SlashLanded>> {
+        self.slashes.take()
     }
 
     /// The L2's JSON-RPC endpoint.
@@ -539,6 +613,7 @@ struct Watcher {
     l1: DynProvider,
     center: Address,
     proof_center: Address,
+    slasher: Address,
     rollups: Vec<u64>,
     sequenced: Option<u64>,
     /// The rollup whose batches are also proven (its commit times are kept for the proof).
@@ -546,6 +621,7 @@ struct Watcher {
     commits: Arc<Mutex<HashMap<(u64, u64), Instant>>>,
     certificates: mpsc::UnboundedSender<CertificateLanded>,
     proofs: mpsc::UnboundedSender<ProofLanded>,
+    slashes: mpsc::UnboundedSender<SlashLanded>,
 }
 
 impl Watcher {
@@ -556,11 +632,14 @@ impl Watcher {
                 && head >= from
             {
                 let filter = Filter::new()
-                    .address(vec![self.center, self.proof_center])
+                    .address(vec![self.center, self.proof_center, self.slasher])
                     .event_signature(vec![
                         Center::CertificateSubmitted::SIGNATURE_HASH,
                         Center::BatchCommitted::SIGNATURE_HASH,
                         Proofs::ProofSubmitted::SIGNATURE_HASH,
+                        Slasher::EquivocationSlashed::SIGNATURE_HASH,
+                        Slasher::ContradictionSlashed::SIGNATURE_HASH,
+                        Slasher::MissedProofSlashed::SIGNATURE_HASH,
                     ])
                     .from_block(from)
                     .to_block(head);
@@ -577,6 +656,10 @@ impl Watcher {
                         }
                         if log.address() == self.proof_center {
                             self.proof(&log);
+                            continue;
+                        }
+                        if log.address() == self.slasher {
+                            self.slash(&log).await;
                             continue;
                         }
                         let Ok(e) = Center::CertificateSubmitted::decode_log_data(log.data())
@@ -615,6 +698,35 @@ impl Watcher {
                 _ = stop.wait_for(|s| *s) => return,
             }
         }
+    }
+
+    async fn slash(&self, log: &alloy::rpc::types::Log) {
+        let data = log.data();
+        let (kind, operator, rollup_id, batch_index, wad) =
+            if let Ok(e) = Slasher::EquivocationSlashed::decode_log_data(data) {
+                (SlashKind::Equivocation, e.operator, e.rollupId, e.batchIndex, e.wad)
+            } else if let Ok(e) = Slasher::ContradictionSlashed::decode_log_data(data) {
+                (SlashKind::Contradiction, e.operator, e.rollupId, e.batchIndex, e.wad)
+            } else if let Ok(e) = Slasher::MissedProofSlashed::decode_log_data(data) {
+                (SlashKind::MissedProof, e.operator, e.rollupId, e.batchIndex, e.wad)
+            } else {
+                return;
+            };
+        let tx_hash = log.transaction_hash.unwrap_or_default();
+        let sender = match self.l1.get_transaction_by_hash(tx_hash).await {
+            Ok(Some(tx)) => tx.inner.signer(),
+            _ => Address::ZERO,
+        };
+        let _ = self.slashes.send(SlashLanded {
+            kind,
+            operator,
+            rollup_id,
+            batch_index,
+            wad,
+            sender,
+            tx_hash,
+            block: log.block_number.unwrap_or_default(),
+        });
     }
 
     fn proof(&self, log: &alloy::rpc::types::Log) {

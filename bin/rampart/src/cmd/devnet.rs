@@ -6,11 +6,18 @@ use alloy::primitives::U256;
 use anyhow::Context as _;
 use rampart_devnet::{
     CertificateLanded, ChildProcesses, Network, NetworkConfig, Progress, ProofLanded, Services,
-    ServicesConfig,
+    ServicesConfig, SlashKind, SlashLanded,
 };
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        args.byzantine <= args.operators,
+        "--byzantine {} is more than the {} operators",
+        args.byzantine,
+        args.operators
+    );
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async move {
         let config = NetworkConfig {
@@ -48,6 +55,18 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
             let binary = std::env::current_exe().context("cannot locate the rampart binary")?;
             Some(ChildProcesses { binary, env: Vec::new() })
         };
+        let byzantine: Vec<usize> =
+            (network.operators.len() - args.byzantine as usize..network.operators.len()).collect();
+        let mut magnitudes_before = BTreeMap::new();
+        for &i in &byzantine {
+            output::line(format_args!(
+                "  operator {i:>3} is BYZANTINE: it equivocates on every 3rd batch, signs a wrong \
+                 root on every 2nd, and skips its proving jobs"
+            ));
+        }
+        for op in &network.operators {
+            magnitudes_before.insert(op.address, network.allocated_magnitudes(op.address).await?);
+        }
         let services_config = ServicesConfig {
             batch_interval: Duration::from_millis(args.batch_interval_ms),
             base_port: (args.port != 0).then_some(args.services_port),
@@ -56,9 +75,14 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
                 max_batch_txs: args.rollup_batch_txs as usize,
                 batch_interval: Duration::from_millis(args.rollup_batch_interval_ms),
                 tx_rate: args.rollup_tx_rate,
-                proving: (!args.no_proofs).then(Default::default),
+                proving: (!args.no_proofs).then(|| rampart_devnet::ProvingConfig {
+                    // Byzantine provers skip their jobs: a short window keeps the demo moving.
+                    window_blocks: if byzantine.is_empty() { 100 } else { 20 },
+                    ..Default::default()
+                }),
                 ..Default::default()
             }),
+            faults: byzantine.iter().map(|&i| (i, rampart_devnet::services::byzantine())).collect(),
             ..Default::default()
         };
         let (tx, mut certificates) = tokio::sync::mpsc::unbounded_channel();
@@ -78,12 +102,17 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
             (network.startup + started.elapsed()).as_secs_f64()
         ));
         let mut proofs = services.take_proofs().expect("proofs not taken yet");
+        let mut slashes = services.take_slashes().expect("slashes not taken yet");
         let mut latencies = Vec::new();
         let mut proof_latencies = Vec::new();
-        let done = |certificates: usize, proofs: usize| {
-            (args.exit_after_certificates.is_some() || args.exit_after_proofs.is_some())
+        let mut slashed: Vec<SlashLanded> = Vec::new();
+        let done = |certificates: usize, proofs: usize, slashes: usize| {
+            (args.exit_after_certificates.is_some()
+                || args.exit_after_proofs.is_some()
+                || args.exit_after_slashes.is_some())
                 && args.exit_after_certificates.is_none_or(|n| certificates >= n)
                 && args.exit_after_proofs.is_none_or(|n| proofs >= n)
+                && args.exit_after_slashes.is_none_or(|n| slashes >= n)
         };
         if !args.exit_when_ready {
             loop {
@@ -97,9 +126,13 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
                         proof_line(&landed);
                         proof_latencies.push(landed.latency);
                     }
+                    Some(landed) = slashes.recv() => {
+                        slash_line(&landed);
+                        slashed.push(landed);
+                    }
                     _ = stop.wait_for(|stopped| *stopped) => break,
                 }
-                if done(latencies.len(), proof_latencies.len()) {
+                if done(latencies.len(), proof_latencies.len(), slashed.len()) {
                     break;
                 }
             }
@@ -109,6 +142,39 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
         }
         if !proof_latencies.is_empty() {
             latency_line("proofs; commit to proof", &mut proof_latencies);
+        }
+        if !byzantine.is_empty() || !slashed.is_empty() {
+            output::line(
+                "slashing, per operator (allocated magnitude to the Rampart set, 1e18 = all):",
+            );
+            for (i, op) in network.operators.iter().enumerate() {
+                let mut counts: BTreeMap<SlashKind, usize> = BTreeMap::new();
+                for s in slashed.iter().filter(|s| s.operator == op.address) {
+                    *counts.entry(s.kind).or_default() += 1;
+                }
+                let faults = if counts.is_empty() {
+                    "never slashed".to_string()
+                } else {
+                    counts
+                        .iter()
+                        .map(|(k, n)| format!("{n} × {}", k.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let before = magnitudes_before.get(&op.address).cloned().unwrap_or_default();
+                let now = network.allocated_magnitudes(op.address).await.unwrap_or_default();
+                let magnitude = before
+                    .iter()
+                    .zip(&now)
+                    .map(|((_, b), (_, n))| format!("{b} → {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let role = if byzantine.contains(&i) { "byzantine" } else { "honest   " };
+                output::line(format_args!(
+                    "  operator {i:>3} {role} {}: {faults}; magnitude {magnitude}",
+                    op.address
+                ));
+            }
         }
         output::line("stopping: daemons, aggregator, L2, anvil");
         services.shutdown().await?;
@@ -150,6 +216,22 @@ fn proof_line(p: &ProofLanded) {
         p.tx_hash,
         p.block,
         p.latency.as_secs_f64()
+    ));
+}
+
+fn slash_line(s: &SlashLanded) {
+    let percent = (s.wad * U256::from(10_000u32) / U256::from(10u64).pow(U256::from(18)))
+        .to::<u64>() as f64
+        / 100.0;
+    output::line(format_args!(
+        "rollup {} SLASHED   batch {:>4}: operator {} for {}: {percent:.2}% of its stake  by {}  tx {} in block {}",
+        s.rollup_id,
+        s.batch_index,
+        s.operator,
+        s.kind.as_str(),
+        s.sender,
+        s.tx_hash,
+        s.block
     ));
 }
 

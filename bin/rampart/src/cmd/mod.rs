@@ -6,6 +6,7 @@ mod keys;
 mod operator;
 mod prover;
 mod rollup;
+mod slasher;
 mod slashing_protection;
 
 use crate::cli::{Cli, Command};
@@ -16,6 +17,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Keys(cmd) => keys::run(cmd),
         Command::Operator(cmd) => operator::run(cmd),
         Command::Aggregator(cmd) => aggregator::run(cmd),
+        Command::Slasher(cmd) => slasher::run(cmd),
         Command::Devnet(args) => devnet::run(args),
         Command::SlashingProtection(cmd) => slashing_protection::run(cmd),
         Command::Prover(cmd) => prover::run(cmd),
