@@ -9,9 +9,11 @@ and asserts the chart's promises: hardened pods, no rendered Secret, Secret refe
 the configured Secrets, one replica and a data volume per operator key, GPU scheduling,
 Postgres from a Secret, probes, ServiceMonitor and dashboards as configured, configuration
 files that the binaries accept, reference rollups' genesis files and proving keys on mounted
-volumes. A values file may claim what it exercises with a header line
-`# expect: operators=N gpu aggregator postgres servicemonitor telemetry reference proving`; each
-claim is checked.
+volumes, the aggregator's embedded slasher ([slasher] in aggregator.toml, its optional own key)
+and the standalone slasher (one pod, Recreate, its key, SQLite volume or Postgres, evidence
+URLs, Service, NetworkPolicy). A values file may claim what it exercises with a header line
+`# expect: operators=N gpu aggregator postgres servicemonitor telemetry reference proving
+slasher slasher-postgres`; each claim is checked.
 
 Prints one summary line; on failure, every problem found and exit status 1.
 """
@@ -26,11 +28,17 @@ import tomllib
 import yaml
 
 KEYS_DIR = "/etc/rampart/keys"
+# Where the aggregator mounts its embedded slasher's own key (aggregator.slasher.existingSecret).
+SLASHER_KEYS_DIR = "/etc/rampart/slasher-keys"
+# Key directories and the volumes they are mounted from.
+KEY_VOLUMES = {KEYS_DIR: "keys", SLASHER_KEYS_DIR: "slasher-keys"}
 DEPLOYMENT_DIR = "/etc/rampart/deployment"
 WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"}
 # The sections each binary's config accepts (serde deny_unknown_fields).
 OPERATOR_SECTIONS = {"chain", "operator", "devnet", "daemon", "rollups"}
-AGGREGATOR_SECTIONS = {"chain", "aggregator", "http", "submission"}
+AGGREGATOR_SECTIONS = {"chain", "aggregator", "http", "submission", "slasher", "telemetry"}
+SLASHER_SECTIONS = {"chain", "slasher", "telemetry"}
+ECDSA_KEYS = {"ecdsa_keystore", "ecdsa_password_file", "ecdsa_key_file"}
 # Key names the operator refuses as plain-text secrets (operator/src/config.rs).
 SECRET_NAMES = {
     "private_key", "privatekey", "ecdsa_private_key", "ecdsa_key", "ecdsa_secret_key",
@@ -154,13 +162,17 @@ def expected_image(values, chart):
 
 def configured_secrets(values, settings):
     names = {values["l1"].get("existingSecret"), values["aggregator"].get("existingSecret"),
-             values["aggregator"]["database"].get("existingSecret")}
+             values["aggregator"]["database"].get("existingSecret"),
+             values["aggregator"]["slasher"].get("existingSecret"),
+             values["slasher"].get("existingSecret"),
+             values["slasher"]["database"].get("existingSecret")}
     names.update(ref["name"] for ref in values.get("imagePullSecrets") or [])
     for s in settings:
         names.add(s["existingSecret"])
         names.add(s["protectionDb"].get("existingSecret"))
         names.update(secret_references(s.get("extraVolumes") or []))
-    for env in [values["aggregator"].get("extraEnv") or []] + [s.get("extraEnv") or [] for s in settings]:
+    for env in ([values["aggregator"].get("extraEnv") or [], values["slasher"].get("extraEnv") or []]
+                + [s.get("extraEnv") or [] for s in settings]):
         names.update(secret_references(env))
     return {n for n in names if n}
 
@@ -272,17 +284,21 @@ def check_config_text(c, where, text, sections, volumes, container):
             c.check(not bad, f"{where}: plain-text secret keys {bad}")
         if isinstance(node, str):
             c.check(not HEX_KEY.match(node.strip()), f"{where}: a value looks like a private key")
-    key_items = set()
+    key_items = {name: set() for name in KEY_VOLUMES.values()}
     for volume in volumes:
-        if volume["name"] == "keys":
-            key_items = {item["path"] for item in volume["secret"].get("items", [])}
+        if volume["name"] in key_items:
+            key_items[volume["name"]] = {item["path"] for item in volume["secret"].get("items", [])}
     mounts = {m["mountPath"] for m in container.get("volumeMounts", [])}
+    by_path = {m["mountPath"]: m["name"] for m in container.get("volumeMounts", [])}
     for node in walk(config):
         if isinstance(node, dict):
             for key, value in node.items():
-                if isinstance(value, str) and value.startswith(KEYS_DIR + "/"):
-                    c.check(value[len(KEYS_DIR) + 1:] in key_items,
-                            f"{where}: {key} = {value} is not projected from the Secret")
+                for directory, volume in KEY_VOLUMES.items():
+                    if isinstance(value, str) and value.startswith(directory + "/"):
+                        c.check(by_path.get(directory) == volume,
+                                f"{where}: {key} = {value}: volume {volume} is not mounted at {directory}")
+                        c.check(value[len(directory) + 1:] in key_items[volume],
+                                f"{where}: {key} = {value} is not projected from the Secret")
     deployment = config.get("chain", {}).get("deployment", "")
     c.check(deployment.startswith(DEPLOYMENT_DIR + "/") and DEPLOYMENT_DIR in mounts,
             f"{where}: deployment file {deployment!r} is not mounted")
@@ -338,6 +354,62 @@ def check_operator_rollups(c, where, op, config):
             c.check("proving_key" not in got and "genesis" not in got, f"{rw}: {source} rollup with reference files")
         c.check(set(got) <= {"id", "source", "rpc_url", "finality", *ROLLUP_FILES},
                 f"{rw}: unknown keys {set(got)}")
+
+
+def key_volume(c, where, pod, container, name, secret, key_files, directory):
+    """The Secret `secret` projected read-only (mode without access for others) as volume
+    `name` at `directory`, with exactly the key files the configuration names."""
+    volumes = [v for v in pod["volumes"] if v["name"] == name]
+    if not c.check(len(volumes) == 1 and volumes[0].get("secret", {}).get("secretName") == secret,
+                   f"{where}: volume {name} is not Secret {secret}"):
+        return
+    mode = volumes[0]["secret"].get("defaultMode")
+    c.check(mode is not None and mode & 0o007 == 0, f"{where}: {name}: key files readable by others")
+    want = ([key_files["ecdsaKeyFile"]] if key_files.get("ecdsaKeyFile")
+            else [key_files["ecdsaKeystore"], key_files["ecdsaPassword"]])
+    got = [item["key"] for item in volumes[0]["secret"].get("items", [])]
+    c.check(got == want, f"{where}: {name} projects {got}, expected {want}")
+    mounts = [m for m in container["volumeMounts"] if m["name"] == name]
+    c.check(len(mounts) == 1 and mounts[0]["mountPath"] == directory and mounts[0].get("readOnly") is True,
+            f"{where}: {name} is not mounted read-only at {directory}")
+
+
+def check_key_lines(c, where, section, key_files, directory):
+    """A config section names the ECDSA key files of key_files under directory, and no other."""
+    if key_files.get("ecdsaKeyFile"):
+        want = {"ecdsa_key_file": f"{directory}/{key_files['ecdsaKeyFile']}"}
+    else:
+        want = {"ecdsa_keystore": f"{directory}/{key_files['ecdsaKeystore']}",
+                "ecdsa_password_file": f"{directory}/{key_files['ecdsaPassword']}"}
+    got = {k: v for k, v in section.items() if k in ECDSA_KEYS}
+    c.check(got == want, f"{where}: key lines {got}, expected {want}")
+
+
+def check_embedded_slasher(c, where, values, pod, container, config):
+    """The aggregator's [slasher] section and, when it has one, its own key volume."""
+    embedded = values["aggregator"]["slasher"]
+    section = config.get("slasher")
+    has_volume = any(v["name"] == "slasher-keys" for v in pod["volumes"])
+    if not c.check(isinstance(section, dict), f"{where}: aggregator.toml has no [slasher] section"):
+        return
+    if not embedded["enabled"]:
+        c.check(section == {"enabled": False}, f"{where}: [slasher] {section}, expected only enabled = false")
+        c.check(not has_volume, f"{where}: slasher-keys mounted while the embedded slasher is off")
+        return
+    c.check(section.get("enabled") is True, f"{where}: [slasher] enabled {section.get('enabled')!r}")
+    c.check(section.get("aggregators") == embedded["extraAggregators"],
+            f"{where}: [slasher] aggregators {section.get('aggregators')}, expected {embedded['extraAggregators']}")
+    c.check(section.get("assign_jobs") is embedded["assignJobs"],
+            f"{where}: [slasher] assign_jobs {section.get('assign_jobs')!r}")
+    c.check(set(section) <= {"enabled", "aggregators", "assign_jobs"} | ECDSA_KEYS,
+            f"{where}: [slasher] unknown keys {set(section)}")
+    if embedded.get("existingSecret"):
+        key_volume(c, where, pod, container, "slasher-keys", embedded["existingSecret"],
+                   embedded["keyFiles"], SLASHER_KEYS_DIR)
+        check_key_lines(c, f"{where} [slasher]", section, embedded["keyFiles"], SLASHER_KEYS_DIR)
+    else:
+        c.check(not set(section) & ECDSA_KEYS, f"{where}: [slasher] names a key without aggregator.slasher.existingSecret")
+        c.check(not has_volume, f"{where}: slasher-keys mounted without aggregator.slasher.existingSecret")
 
 
 def main():
@@ -493,7 +565,11 @@ def main():
 
     # Aggregator.
     aggregator = values["aggregator"]
-    deployments = kinds("Deployment")
+    component = lambda d: d["metadata"].get("labels", {}).get("app.kubernetes.io/component")  # noqa: E731
+    deployments = [d for d in kinds("Deployment") if component(d) == "aggregator"]
+    slashers = [d for d in kinds("Deployment") if component(d) == "slasher"]
+    c.check(len(deployments) + len(slashers) == len(kinds("Deployment")),
+            f"Deployments of unknown components: {[d['metadata']['name'] for d in kinds('Deployment')]}")
     postgres = aggregator["database"].get("existingSecret")
     if aggregator["enabled"]:
         if c.check(len(deployments) == 1, f"{len(deployments)} Deployments for the aggregator"):
@@ -529,8 +605,99 @@ def main():
                     c.check("database" not in section, f"{where}: database URL in the ConfigMap")
                 else:
                     c.check(section.get("database", "").startswith("/data/"), f"{where}: SQLite outside /data")
+                check_embedded_slasher(c, where, values, pod, container, config)
     else:
         c.check(not deployments, "aggregator Deployment rendered while aggregator.enabled is false")
+
+    # The standalone slasher: one pod, never two at once, its key, its database, its evidence
+    # sources, its Service.
+    slasher = values["slasher"]
+    slasher_postgres = slasher["database"].get("existingSecret")
+    aggregator_services = [s for s in kinds("Service") if component(s) == "aggregator"]
+    own_aggregator = [f"http://{s['metadata']['name']}.{s['metadata']['namespace']}.svc:{s['spec']['ports'][0]['port']}"
+                      for s in aggregator_services]
+    if slasher["enabled"]:
+        if c.check(len(slashers) == 1, f"{len(slashers)} Deployments for the slasher"):
+            dep = slashers[0]
+            where = f"Deployment/{dep['metadata']['name']}"
+            pod = dep["spec"]["template"]["spec"]
+            container = pod["containers"][0]
+            c.check(dep["spec"]["replicas"] == 1, f"{where}: replicas {dep['spec']['replicas']} (one slasher per database)")
+            c.check(dep["spec"]["strategy"] == {"type": "Recreate"}, f"{where}: strategy is not Recreate")
+            c.check(container["args"] == ["slasher", "run", "--config", "/etc/rampart/config/slasher.toml"],
+                    f"{where}: not `slasher run --config /etc/rampart/config/slasher.toml`: {container['args']}")
+            key_volume(c, where, pod, container, "keys", slasher["existingSecret"], slasher["keyFiles"], KEYS_DIR)
+            check_secret_ref(c, where, container, "RAMPART_L1_RPC_URL",
+                             values["l1"].get("existingSecret"), values["l1"]["secretKey"])
+            check_secret_ref(c, where, container, "RAMPART_SLASHER_DATABASE", slasher_postgres,
+                             slasher["database"]["secretKey"])
+            ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+            c.check(ports == {"http": slasher["service"]["port"]}, f"{where}: ports {ports}")
+            for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+                c.check(container.get(probe) == slasher[probe], f"{where}: {probe} not as configured")
+                for node in walk(container.get(probe)):
+                    if isinstance(node, dict) and isinstance(node.get("port"), str):
+                        c.check(node["port"] in ports, f"{where}: {probe} names no port of the container")
+            data = [v for v in pod["volumes"] if v["name"] == "data"]
+            if slasher_postgres:
+                c.check(not data, f"{where}: a data volume with Postgres")
+            else:
+                c.check({"name": "data", "mountPath": "/data"} in container["volumeMounts"],
+                        f"{where}: SQLite without a data volume at /data")
+                if slasher["persistence"]["enabled"]:
+                    claim = (data[0].get("persistentVolumeClaim") or {}).get("claimName") if data else None
+                    pvcs = [p for p in kinds("PersistentVolumeClaim") if p["metadata"]["name"] == claim]
+                    if c.check(len(pvcs) == 1, f"{where}: data claim {claim!r} not rendered"):
+                        pvc = pvcs[0]
+                        p = slasher["persistence"]
+                        c.check(pvc["spec"]["resources"]["requests"]["storage"] == p["size"], f"{where}: claim size")
+                        c.check(pvc["spec"]["accessModes"] == p["accessModes"], f"{where}: claim access modes")
+                        c.check(pvc["spec"].get("storageClassName", "") == p["storageClassName"],
+                                f"{where}: claim StorageClass")
+                        c.check(pvc["metadata"].get("annotations", {}).get("helm.sh/resource-policy") == "keep",
+                                f"{where}: the claim is not kept on uninstall")
+                else:
+                    c.check(bool(data) and "emptyDir" in data[0], f"{where}: persistence off but no emptyDir")
+            cm = configmaps.get(next((v["configMap"]["name"] for v in pod["volumes"] if v["name"] == "config"), ""))
+            if c.check(cm is not None and "slasher.toml" in cm["data"], f"{where}: slasher.toml not rendered"):
+                config = check_config_text(c, f"{where} slasher.toml", cm["data"]["slasher.toml"],
+                                           SLASHER_SECTIONS, pod["volumes"], container)
+                chain = config.get("chain", {})
+                if values["l1"].get("existingSecret"):
+                    c.check("rpc_url" not in chain, f"{where}: rpc_url in the ConfigMap with l1.existingSecret")
+                else:
+                    c.check(chain.get("rpc_url") == values["l1"]["rpcUrl"], f"{where}: rpc_url {chain.get('rpc_url')!r}")
+                c.check(chain.get("confirmations") == slasher["confirmations"], f"{where}: confirmations")
+                c.check(chain.get("poll_interval_ms") == slasher["pollIntervalMs"], f"{where}: poll_interval_ms")
+                section = config.get("slasher", {})
+                c.check(section.get("listen") == f"0.0.0.0:{slasher['service']['port']}",
+                        f"{where}: listen {section.get('listen')!r}")
+                if slasher_postgres:
+                    c.check("database" not in section, f"{where}: database URL in the ConfigMap")
+                else:
+                    c.check(section.get("database", "").startswith("/data/"), f"{where}: SQLite outside /data")
+                check_key_lines(c, f"{where} [slasher]", section, slasher["keyFiles"], KEYS_DIR)
+                want = own_aggregator + [u for u in slasher["extraAggregators"] if u not in own_aggregator]
+                c.check(len(own_aggregator) == (1 if aggregator["enabled"] else 0),
+                        f"{where}: {len(own_aggregator)} aggregator Services")
+                c.check(section.get("aggregators") == want,
+                        f"{where}: aggregators {section.get('aggregators')}, expected {want}")
+                c.check(section.get("assign_jobs") is slasher["assignJobs"], f"{where}: assign_jobs")
+                c.check(section.get("max_fee_gwei") == slasher["maxFeeGwei"], f"{where}: max_fee_gwei")
+                c.check(set(section) <= {"listen", "database", "aggregators", "assign_jobs", "max_fee_gwei"} | ECDSA_KEYS,
+                        f"{where}: [slasher] unknown keys {set(section)}")
+            services = [s for s in kinds("Service") if component(s) == "slasher"]
+            if c.check(len(services) == 1, f"{where}: {len(services)} slasher Services"):
+                svc = services[0]
+                c.check(svc["spec"]["selector"] == dep["spec"]["selector"]["matchLabels"],
+                        f"Service/{svc['metadata']['name']}: does not select the slasher")
+                c.check(svc["spec"]["ports"] == [{"name": "http", "port": slasher["service"]["port"],
+                                                  "targetPort": "http", "protocol": "TCP"}],
+                        f"Service/{svc['metadata']['name']}: ports {svc['spec']['ports']}")
+    else:
+        c.check(not slashers, "slasher Deployment rendered while slasher.enabled is false")
+        c.check(not [d for d in docs if component(d) == "slasher"],
+                "slasher objects rendered while slasher.enabled is false")
 
     # Services select pods; the ServiceMonitor, if any, finds every Service.
     for svc in kinds("Service"):
@@ -604,6 +771,23 @@ def main():
         for p in policies:
             c.check(("Egress" in p["spec"]["policyTypes"]) == values["networkPolicy"]["egress"]["restrict"],
                     f"NetworkPolicy/{p['metadata']['name']}: egress restriction")
+        # This release's slasher reaches this release's aggregator, whatever else is allowed.
+        for s in slashers:
+            labels = pod_labels(s)
+            for p in policies:
+                if component(p) != "aggregator":
+                    continue
+                for rule in p["spec"].get("ingress", []):
+                    if "from" in rule:
+                        c.check(any(selects((peer.get("podSelector") or {}).get("matchLabels"), labels)
+                                    and "namespaceSelector" not in peer for peer in rule["from"]),
+                                f"NetworkPolicy/{p['metadata']['name']}: the slasher may not read the evidence")
+            mine = [p for p in policies if component(p) == "slasher"]
+            if values["networkPolicy"]["egress"]["restrict"] and aggregator["enabled"] and mine:
+                aggregator_labels = pod_labels(deployments[0]) if deployments else {}
+                c.check(any(selects((peer.get("podSelector") or {}).get("matchLabels"), aggregator_labels)
+                            for rule in mine[0]["spec"].get("egress", []) for peer in rule.get("to", [])),
+                        f"NetworkPolicy/{mine[0]['metadata']['name']}: egress to this release's aggregator")
     else:
         c.check(not policies, "NetworkPolicy rendered while networkPolicy.enabled is false")
 
@@ -613,6 +797,8 @@ def main():
         "gpu": lambda _: gpu_operators > 0,
         "aggregator": lambda _: len(deployments) == 1,
         "postgres": lambda _: bool(postgres) and len(deployments) == 1,
+        "slasher": lambda _: len(slashers) == 1,
+        "slasher-postgres": lambda _: bool(slasher_postgres) and len(slashers) == 1,
         "servicemonitor": lambda _: len(monitors) == 1,
         "telemetry": lambda _: bool(values["telemetry"].get("otlpEndpoint")) and bool(workloads),
         "reference": lambda _: reference_rollups > 0,

@@ -28,6 +28,16 @@ contains the chart name. */}}
 {{- printf "%s-aggregator" (include "rampart.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
+{{/* Name of the standalone slasher's Deployment, Service, ConfigMap and PVC. */}}
+{{- define "rampart.slasher.fullname" -}}
+{{- printf "%s-slasher" (include "rampart.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The in-cluster URL of this release's aggregator Service; root context. */}}
+{{- define "rampart.aggregator.url" -}}
+{{- printf "http://%s.%s.svc:%d" (include "rampart.aggregator.fullname" .) .Release.Namespace (.Values.aggregator.service.port | int) }}
+{{- end }}
+
 {{/* Name of one operator's StatefulSet, Service and ConfigMap; dict root, op. A StatefulSet's
 name must leave room for its pods' controller-revision-hash label (63 characters). */}}
 {{- define "rampart.operator.fullname" -}}
@@ -227,6 +237,7 @@ component, and extra (the component's extraEnv). */}}
 {{- define "rampart.paths.config" -}}/etc/rampart/config{{- end }}
 {{- define "rampart.paths.deployment" -}}/etc/rampart/deployment{{- end }}
 {{- define "rampart.paths.keys" -}}/etc/rampart/keys{{- end }}
+{{- define "rampart.paths.slasherKeys" -}}/etc/rampart/slasher-keys{{- end }}
 {{- define "rampart.paths.data" -}}/data{{- end }}
 
 {{/* A string as a TOML basic string (JSON string escapes are valid TOML). */}}
@@ -239,7 +250,18 @@ component, and extra (the component's extraEnv). */}}
 [{{- range $i, $s := . }}{{ if $i }}, {{ end }}{{ include "rampart.toml.string" $s }}{{- end }}]
 {{- end }}
 
-{{/* The [chain] lines both components share; root context. rpc_url is left out when it comes
+{{/* The ECDSA key lines of a config section: a 0x-hex key file, or a keystore and its password
+file; dict dir (where the Secret is mounted), files (the keyFiles values). */}}
+{{- define "rampart.toml.ecdsaKey" -}}
+{{- if .files.ecdsaKeyFile }}
+ecdsa_key_file = {{ include "rampart.toml.string" (printf "%s/%s" .dir .files.ecdsaKeyFile) }}
+{{- else }}
+ecdsa_keystore = {{ include "rampart.toml.string" (printf "%s/%s" .dir .files.ecdsaKeystore) }}
+ecdsa_password_file = {{ include "rampart.toml.string" (printf "%s/%s" .dir .files.ecdsaPassword) }}
+{{- end }}
+{{- end }}
+
+{{/* The [chain] lines every component shares; root context. rpc_url is left out when it comes
 from a Secret (RAMPART_L1_RPC_URL). */}}
 {{- define "rampart.toml.chain" -}}
 {{- if not .Values.l1.existingSecret }}
@@ -331,7 +353,7 @@ resources:
 {{- if not .root.Values.aggregator.enabled }}
 {{- fail (printf "operator %q: no aggregator to deliver to; set operator.aggregators (or the entry's aggregators), or enable this release's aggregator" $op.name) }}
 {{- end }}
-{{- $_ := set $op "aggregators" (list (printf "http://%s.%s.svc:%d" (include "rampart.aggregator.fullname" .root) .root.Release.Namespace (.root.Values.aggregator.service.port | int))) }}
+{{- $_ := set $op "aggregators" (list (include "rampart.aggregator.url" .root)) }}
 {{- end }}
 {{- toYaml $op }}
 {{- end }}
@@ -465,6 +487,51 @@ bump_after_ms = {{ $a.submission.bumpAfterMs | int64 }}
 fee_bump_percent = {{ $a.submission.feeBumpPercent | int64 }}
 max_fee_gwei = {{ $a.submission.maxFeeGwei | int64 }}
 lease_ttl_ms = {{ $a.submission.leaseTtlMs | int64 }}
+
+[slasher]
+enabled = {{ $a.slasher.enabled }}
+{{- if $a.slasher.enabled }}
+aggregators = {{ include "rampart.toml.strings" $a.slasher.extraAggregators }}
+assign_jobs = {{ $a.slasher.assignJobs }}
+{{- with $a.slasher.existingSecret }}
+{{ include "rampart.toml.ecdsaKey" (dict "dir" (include "rampart.paths.slasherKeys" $) "files" $a.slasher.keyFiles) | trim }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The URLs the standalone slasher reads evidence from: this release's aggregator (when
+enabled), then slasher.extraAggregators; root context. Use with fromYamlArray. */}}
+{{- define "rampart.slasher.aggregators" -}}
+{{- $urls := list }}
+{{- if .Values.aggregator.enabled }}
+{{- $urls = append $urls (include "rampart.aggregator.url" .) }}
+{{- end }}
+{{- range .Values.slasher.extraAggregators }}
+{{- if not (has . $urls) }}
+{{- $urls = append $urls . }}
+{{- end }}
+{{- end }}
+{{- toYaml $urls }}
+{{- end }}
+
+{{/* The standalone slasher's configuration file (`rampart slasher run`); root context. */}}
+{{- define "rampart.slasher.toml" -}}
+{{- $s := .Values.slasher -}}
+# Rendered by the rampart Helm chart.
+[chain]
+{{ include "rampart.toml.chain" . | trim }}
+confirmations = {{ $s.confirmations | int64 }}
+poll_interval_ms = {{ $s.pollIntervalMs | int64 }}
+
+[slasher]
+listen = {{ include "rampart.toml.string" (printf "0.0.0.0:%d" ($s.service.port | int)) }}
+{{- if not $s.database.existingSecret }}
+database = {{ include "rampart.toml.string" (printf "%s/slasher.sqlite" (include "rampart.paths.data" .)) }}
+{{- end }}
+{{ include "rampart.toml.ecdsaKey" (dict "dir" (include "rampart.paths.keys" .) "files" $s.keyFiles) | trim }}
+aggregators = {{ include "rampart.toml.strings" (include "rampart.slasher.aggregators" . | fromYamlArray) }}
+assign_jobs = {{ $s.assignJobs }}
+max_fee_gwei = {{ $s.maxFeeGwei | int64 }}
 {{- end }}
 
 {{/* The Secret keys an operator's keys volume projects; its effective settings. */}}
@@ -477,12 +544,28 @@ lease_ttl_ms = {{ $a.submission.leaseTtlMs | int64 }}
 {{- end }}
 {{- end }}
 
+{{/* The Secret keys an ECDSA key's volume projects; the keyFiles values. */}}
+{{- define "rampart.ecdsaKeyItems" -}}
+{{- if .ecdsaKeyFile }}
+{{- toYaml (list .ecdsaKeyFile) }}
+{{- else }}
+{{- toYaml (list .ecdsaKeystore .ecdsaPassword) }}
+{{- end }}
+{{- end }}
+
 {{/* The Secret keys the aggregator's keys volume projects; root context. */}}
 {{- define "rampart.aggregator.keyItems" -}}
-{{- $f := .Values.aggregator.keyFiles }}
-{{- if $f.ecdsaKeyFile }}
-{{- toYaml (list $f.ecdsaKeyFile) }}
-{{- else }}
-{{- toYaml (list $f.ecdsaKeystore $f.ecdsaPassword) }}
+{{- include "rampart.ecdsaKeyItems" .Values.aggregator.keyFiles }}
 {{- end }}
+
+{{/* Whether the aggregator's embedded slasher has a key of its own ("true" or empty); root
+context. */}}
+{{- define "rampart.aggregator.slasherKey" -}}
+{{- if and .Values.aggregator.slasher.enabled .Values.aggregator.slasher.existingSecret }}true{{ end }}
+{{- end }}
+
+{{/* Whether the chart runs anything (operators, aggregator or slasher): "true" or empty; root
+context. */}}
+{{- define "rampart.anyComponent" -}}
+{{- if or .Values.operators .Values.aggregator.enabled .Values.slasher.enabled }}true{{ end }}
 {{- end }}
