@@ -19,10 +19,15 @@ contract GasTest is RampartTestBase, Groth16Fixture {
 
     // Proving: `provingRollup` has batches 0 and 1 committed, nothing proven and no draw stored;
     // `chainedRollup` has batch 0 proven and batch 1's draw stored (the steady state);
-    // `freshRollup` has no commit yet.
+    // `freshRollup` has no commit yet; `contradictedRollup` has batch 0 certified with a root
+    // its proof contradicts (one non-signer) and then proven.
     uint64 internal provingRollup;
     uint64 internal chainedRollup;
     uint64 internal freshRollup;
+    uint64 internal contradictedRollup;
+    Checkpoint internal lie;
+    uint32 internal lieReference;
+    bytes32[] internal lieNonSigners;
     address internal provingProver;
     address internal chainedProver;
     FixtureProof internal p0;
@@ -58,6 +63,8 @@ contract GasTest is RampartTestBase, Groth16Fixture {
         chainedRollup = center.registerRollup(rollupParams);
         proofCenter.registerProofConfig(chainedRollup, params);
         freshRollup = center.registerRollup(rollupParams);
+        contradictedRollup = center.registerRollup(rollupParams);
+        proofCenter.registerProofConfig(contradictedRollup, params);
         vm.stopPrank();
         vm.startPrank(batcher);
         for (uint256 k = 0; k < 2; k++) {
@@ -65,15 +72,31 @@ contract GasTest is RampartTestBase, Groth16Fixture {
             center.commitBatch(id, 0, 2000, p0.batchCommitment);
             center.commitBatch(id, 1, 2001, p1.batchCommitment);
         }
+        center.commitBatch(contradictedRollup, 0, 2000, p0.batchCommitment);
         vm.stopPrank();
         vm.roll(block.number + 2);
         provingProver = proofCenter.job(provingRollup, 0).prover;
         vm.prank(proofCenter.job(chainedRollup, 0).prover);
         proofCenter.submitProof(chainedRollup, 0, p0.newStateRoot, p0.proof);
         chainedProver = proofCenter.assignJob(chainedRollup, 1);
+        certifyLieAndProve();
         groth16 = new Groth16Harness();
         groth16Key = groth16.store(fixtureVk());
         vm.roll(block.number + 1);
+    }
+
+    /// @dev Batch 0 of `contradictedRollup`: a certificate for a root other than the proven one,
+    /// signed by all operators but the last, then the proof. The evidence is kept as the
+    /// `CertificateSubmitted` event carries it.
+    function certifyLieAndProve() internal {
+        lie = Checkpoint(contradictedRollup, 0, 2000, keccak256("l2 block"), keccak256("a lie"));
+        lieReference = uint32(block.number - 1);
+        (BLS12381.G1Point[] memory nonSigners, BLS12381.G2Point memory agg) =
+            certificateInputs(lie, 1 << (N - 1));
+        center.submitCertificate(lie, lieReference, nonSigners, agg);
+        lieNonSigners.push(operators[N - 1].keyHash);
+        vm.prank(proofCenter.job(contradictedRollup, 0).prover);
+        proofCenter.submitProof(contradictedRollup, 0, p0.newStateRoot, p0.proof);
     }
 
     /// @dev Each measurement runs in its own test (its own transaction), so storage starts
@@ -160,6 +183,33 @@ contract GasTest is RampartTestBase, Groth16Fixture {
         // Target 450k; EigenLayer's slashOperator alone costs ~242k of this (see
         // docs/benchmarks.md). Regression bound on the total:
         assertLe(used, 600_000, "equivocation slash");
+    }
+
+    /// @dev A signer of the certified root that batch 0's proof contradicts (one non-signer in
+    /// the certificate).
+    function test_gas_slashContradictedSigner() public {
+        Checkpoint memory c = lie;
+        uint32 ref = lieReference;
+        bytes32[] memory ns = lieNonSigners;
+        address signer = operators[0].addr;
+        uint256 used = gasleft();
+        slasher.slashContradictedSigner(c, ref, ns, signer);
+        used -= gasleft();
+        log("slashContradictedSigner (incl. AllocationManager.slashOperator)", used);
+        // No target; EigenLayer's slashOperator is ~242k of this. Regression bound:
+        assertLe(used, 360_000, "contradiction slash");
+    }
+
+    /// @dev The steady state's batch 1 left unproven past its window, which runs from batch 0's
+    /// proof (100 blocks, later than the job's own deadline): its drawn prover is slashed.
+    function test_gas_slashMissedProof() public {
+        vm.roll(block.number + 101);
+        uint256 used = gasleft();
+        slasher.slashMissedProof(chainedRollup, 1);
+        used -= gasleft();
+        log("slashMissedProof (incl. AllocationManager.slashOperator)", used);
+        // No target; EigenLayer's slashOperator is ~242k of this. Regression bound:
+        assertLe(used, 345_000, "missed-proof slash");
     }
 
     // ------------------------------------------------------------ batches and proofs
