@@ -289,22 +289,14 @@ impl Config {
 
     fn check(&self) -> Result<(), String> {
         let a = &self.aggregator;
-        match (&a.ecdsa_keystore, &a.ecdsa_password_file, &a.ecdsa_key_file) {
-            (Some(_), Some(_), None) | (None, None, Some(_)) => {}
-            (Some(_), None, None) => {
-                return Err("aggregator.ecdsa_keystore needs aggregator.ecdsa_password_file".into());
-            }
-            (None, None, None) => {
-                return Err("aggregator: set ecdsa_keystore + ecdsa_password_file, or \
-                            ecdsa_key_file (the key that pays for certificates)"
-                    .into());
-            }
-            _ => {
-                return Err("aggregator: use either ecdsa_keystore + ecdsa_password_file or \
-                            ecdsa_key_file, not both"
-                    .into());
-            }
-        }
+        rampart_slasher::config::check_key_choice(
+            "aggregator",
+            "certificates",
+            &a.ecdsa_keystore,
+            &a.ecdsa_password_file,
+            &a.ecdsa_key_file,
+            true,
+        )?;
         if self.http.max_body_bytes < 512 {
             return Err("http.max_body_bytes must be at least 512".into());
         }
@@ -322,6 +314,7 @@ impl Config {
         let sl = &self.slasher;
         rampart_slasher::config::check_key_choice(
             "slasher",
+            "slashing transactions",
             &sl.ecdsa_keystore,
             &sl.ecdsa_password_file,
             &sl.ecdsa_key_file,

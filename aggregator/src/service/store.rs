@@ -34,25 +34,8 @@ pub struct StoredAttestation {
     pub received_at: i64,
 }
 
-/// Two valid signatures by one operator over different checkpoints of one batch.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Evidence {
-    /// Row id (increasing): page with `?after=`.
-    pub id: i64,
-    /// The operator.
-    pub operator: Address,
-    /// The rollup.
-    pub rollup_id: u64,
-    /// The batch.
-    pub batch_index: u64,
-    /// The attestation received first.
-    pub first: SignedAttestation,
-    /// The conflicting one.
-    pub second: SignedAttestation,
-    /// When the conflict was seen (Unix ms).
-    pub detected_at: i64,
-}
+/// Equivocation evidence, as stored and served (`GET /v1/evidence`).
+pub use rampart_primitives::EquivocationEvidence as Evidence;
 
 /// Status of a certificate transaction attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

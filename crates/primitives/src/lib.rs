@@ -22,7 +22,7 @@ mod ids;
 mod registration;
 mod sol;
 
-pub use attestation::SignedAttestation;
+pub use attestation::{EquivocationEvidence, SignedAttestation};
 pub use checkpoint::Checkpoint;
 pub use domain::{DOMAIN_NAME, DOMAIN_VERSION, Domain};
 pub use ids::{OperatorId, OperatorSetId, RollupId};

@@ -130,9 +130,11 @@ fn default_max_fee() -> u64 {
     1000
 }
 
-/// Checks that a key is named one way: keystore + password file, or key file.
+/// Checks that a key is named one way: keystore + password file, or key file (`purpose` says
+/// what it pays for, in the message when none is named).
 pub fn check_key_choice(
     section: &str,
+    purpose: &str,
     keystore: &Option<PathBuf>,
     password: &Option<PathBuf>,
     key_file: &Option<PathBuf>,
@@ -143,7 +145,7 @@ pub fn check_key_choice(
         (None, None, None) if !required => Ok(()),
         (None, None, None) => Err(format!(
             "{section}: set ecdsa_keystore + ecdsa_password_file, or ecdsa_key_file (the key \
-             that pays for slashing transactions)"
+             that pays for {purpose})"
         )),
         (Some(_), None, None) => {
             Err(format!("{section}.ecdsa_keystore needs {section}.ecdsa_password_file"))
@@ -186,6 +188,7 @@ impl Config {
         let s = &config.slasher;
         check_key_choice(
             "slasher",
+            "slashing transactions",
             &s.ecdsa_keystore,
             &s.ecdsa_password_file,
             &s.ecdsa_key_file,

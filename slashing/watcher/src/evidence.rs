@@ -7,8 +7,6 @@
 //! by the operator it names is dropped here. Whether the signatures are the operator's is left to
 //! the contract (the slasher simulates every call before sending it).
 
-use alloy_primitives::Address;
-use rampart_primitives::SignedAttestation;
 use serde::Deserialize;
 
 /// The largest page body read, in bytes.
@@ -17,22 +15,7 @@ pub const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 pub const PAGE: u32 = 100;
 
 /// One item of evidence as an aggregator serves it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Evidence {
-    /// The aggregator's row id (increasing): the next page starts after it.
-    pub id: i64,
-    /// The operator both attestations are by.
-    pub operator: Address,
-    /// The rollup.
-    pub rollup_id: u64,
-    /// The batch.
-    pub batch_index: u64,
-    /// The attestation received first.
-    pub first: SignedAttestation,
-    /// The conflicting one.
-    pub second: SignedAttestation,
-}
+pub use rampart_primitives::EquivocationEvidence as Evidence;
 
 #[derive(Deserialize)]
 struct Page {
@@ -71,22 +54,9 @@ pub fn parse_page(body: &[u8]) -> Result<Vec<Evidence>, EvidenceError> {
     Ok(page.evidence)
 }
 
-impl Evidence {
-    /// Checks the item shows one operator signing two different checkpoints of its batch.
-    pub fn check(&self) -> Result<(), EvidenceError> {
-        let fail = |reason| Err(EvidenceError::NotEquivocation { id: self.id, reason });
-        if self.first.operator != self.operator || self.second.operator != self.operator {
-            return fail("the attestations are not both by the named operator");
-        }
-        let (a, b) = (&self.first.checkpoint, &self.second.checkpoint);
-        if a.rollup_id.0 != self.rollup_id || a.batch_index != self.batch_index {
-            return fail("the attestations are not for the named batch");
-        }
-        if !a.conflicts_with(b) {
-            return fail("the two checkpoints do not conflict");
-        }
-        Ok(())
-    }
+/// Checks the item shows one operator signing two different checkpoints of its batch.
+pub fn check(item: &Evidence) -> Result<(), EvidenceError> {
+    item.check().map_err(|reason| EvidenceError::NotEquivocation { id: item.id, reason })
 }
 
 /// Reads one page from `aggregator` (a base URL).
@@ -117,9 +87,10 @@ pub async fn fetch(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloy_primitives::B256;
+    use alloy_primitives::{Address, B256};
     use proptest::prelude::*;
     use rampart_crypto::SecretKey;
+    use rampart_primitives::SignedAttestation;
     use rampart_primitives::{Checkpoint, RollupId};
 
     fn attestation(root: u8, operator: Address) -> SignedAttestation {
@@ -154,7 +125,7 @@ mod tests {
         let items = parse_page(page(&[(1, a, b), (7, b, a)]).as_bytes()).unwrap();
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].first, a);
-        items.iter().for_each(|e| e.check().unwrap());
+        items.iter().for_each(|e| check(e).unwrap());
     }
 
     #[test]
@@ -162,13 +133,13 @@ mod tests {
         let op = Address::repeat_byte(3);
         let a = attestation(1, op);
         let same = parse_page(page(&[(1, a, a)]).as_bytes()).unwrap();
-        assert!(matches!(same[0].check(), Err(EvidenceError::NotEquivocation { .. })));
+        assert!(matches!(check(&same[0]), Err(EvidenceError::NotEquivocation { .. })));
         let other = attestation(2, Address::repeat_byte(4));
         let two_operators = parse_page(page(&[(1, a, other)]).as_bytes()).unwrap();
-        assert!(two_operators[0].check().is_err());
+        assert!(check(&two_operators[0]).is_err());
         let mut other_batch = attestation(2, op);
         other_batch.checkpoint.batch_index = 5;
-        assert!(parse_page(page(&[(1, a, other_batch)]).as_bytes()).unwrap()[0].check().is_err());
+        assert!(check(&parse_page(page(&[(1, a, other_batch)]).as_bytes()).unwrap()[0]).is_err());
     }
 
     #[test]
@@ -206,7 +177,7 @@ mod tests {
             body[i] = byte;
             if let Ok(items) = parse_page(&body) {
                 for item in items {
-                    let _ = item.check();
+                    let _ = check(&item);
                 }
             }
         }

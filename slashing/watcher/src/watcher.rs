@@ -131,6 +131,8 @@ pub struct Watcher {
     unassignable: HashSet<(u64, u64)>,
     /// The last error logged per source (each is logged when it changes).
     logged: BTreeMap<String, String>,
+    /// The L1 block the last round read up to: with no new block, L1 is not asked again.
+    last_target: Option<u64>,
 }
 
 impl std::fmt::Debug for Watcher {
@@ -193,6 +195,7 @@ impl Watcher {
             missed_seen: HashSet::new(),
             unassignable: HashSet::new(),
             logged: BTreeMap::new(),
+            last_target: None,
         })
     }
 
@@ -236,7 +239,8 @@ impl Watcher {
         tracing::info!(target: "rampart::slasher", "slasher stopped");
     }
 
-    /// One round: L1, the proving frontier, evidence, then every due fault.
+    /// One round: L1 and the proving frontier (when a block was added), evidence, then every
+    /// due fault.
     pub async fn round(&mut self) -> Result<()> {
         if self.rollups.is_empty() {
             for (_, id) in self.store.cursors("proof-rollup:").await? {
@@ -245,8 +249,11 @@ impl Watcher {
         }
         let head = self.read.get_block_number().await.map_err(rpc("eth_blockNumber"))?;
         let target = head.saturating_sub(self.confirmations);
-        self.scan_l1(target).await?;
-        self.check_frontier(target).await?;
+        if self.last_target != Some(target) {
+            self.scan_l1(target).await?;
+            self.check_frontier(target).await?;
+            self.last_target = Some(target);
+        }
         self.poll_evidence().await?;
         self.settle_due().await
     }
@@ -519,7 +526,7 @@ impl Watcher {
                 };
                 let full = page.len() >= evidence::PAGE as usize;
                 for item in &page {
-                    match item.check() {
+                    match evidence::check(item) {
                         Ok(()) => self.equivocation(item, &aggregator).await?,
                         Err(e) => {
                             self.metrics.evidence_malformed.increment(1);

@@ -77,7 +77,9 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
                 tx_rate: args.rollup_tx_rate,
                 proving: (!args.no_proofs).then(|| rampart_devnet::ProvingConfig {
                     // Byzantine provers skip their jobs: a short window keeps the demo moving.
-                    window_blocks: if byzantine.is_empty() { 100 } else { 20 },
+                    // (50 blocks are still tens of seconds of devnet traffic: time enough for an
+                    // honest prover on a busy machine; one that misses it is slashed too.)
+                    window_blocks: if byzantine.is_empty() { 100 } else { 50 },
                     ..Default::default()
                 }),
                 ..Default::default()
