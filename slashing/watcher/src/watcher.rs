@@ -525,6 +525,7 @@ impl Watcher {
                     }
                 };
                 let full = page.len() >= evidence::PAGE as usize;
+                let before = after;
                 for item in &page {
                     match evidence::check(item) {
                         Ok(()) => self.equivocation(item, &aggregator).await?,
@@ -537,7 +538,9 @@ impl Watcher {
                     after = after.max(item.id);
                 }
                 self.store.set_cursor(&cursor, after.max(0) as u64).await?;
-                if !full {
+                // A full page moves on to the next one, unless it went nowhere (an aggregator
+                // serving old ids again must not keep the round here).
+                if !full || after <= before {
                     break;
                 }
             }

@@ -50,11 +50,13 @@ fn block_scalars(yaml: &str, key: &str) -> Vec<String> {
 fn rendered_configs_parse_with_the_real_parsers() {
     let mut operators = 0;
     let mut aggregators = 0;
+    let mut slashers = 0;
     for values in [
         "cpu-operator-values.yaml",
         "gpu-operator-values.yaml",
         "aggregator-postgres-values.yaml",
         "everything-values.yaml",
+        "slasher-values.yaml",
     ] {
         let yaml = render(values);
         for text in block_scalars(&yaml, "operator.toml") {
@@ -74,7 +76,15 @@ fn rendered_configs_parse_with_the_real_parsers() {
             assert!(config.aggregator.listen.ip().is_unspecified(), "{values}: reachable");
             aggregators += 1;
         }
+        for text in block_scalars(&yaml, "slasher.toml") {
+            let config = rampart_slasher::Config::parse(&text)
+                .unwrap_or_else(|e| panic!("{values}: slasher.toml: {e}\n{text}"));
+            assert!(config.slasher.listen.ip().is_unspecified(), "{values}: reachable by probes");
+            assert!(!config.slasher.aggregators.is_empty(), "{values}: reads evidence");
+            slashers += 1;
+        }
     }
+    assert!(slashers >= 2, "slashers rendered: {slashers}");
     assert!(operators >= 4, "operators rendered: {operators}");
     assert!(aggregators >= 3, "aggregators rendered: {aggregators}");
 }
