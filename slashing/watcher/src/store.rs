@@ -226,6 +226,16 @@ impl Store {
         rows.iter().map(record).collect()
     }
 
+    /// How many rows are not settled yet (open or submitted).
+    pub async fn unsettled(&self) -> Result<u64> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM slasher_faults WHERE status IN ('open', 'submitted')",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(from_db(row.try_get::<i64, _>("n")?))
+    }
+
     /// Every row, oldest first.
     pub async fn records(&self) -> Result<Vec<FaultRecord>> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -420,6 +430,7 @@ mod tests {
             .await
             .unwrap();
         assert!(store.due(now_ms()).await.unwrap().is_empty());
+        assert_eq!(store.unsettled().await.unwrap(), 1, "waiting, but not settled");
         assert_eq!(store.due(now_ms() + 61_000).await.unwrap().len(), 1);
     }
 }

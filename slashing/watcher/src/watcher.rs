@@ -587,14 +587,12 @@ impl Watcher {
     // -------------------------------------------------------------------------------- settle
 
     async fn settle_due(&mut self) -> Result<()> {
-        let due = self.store.due(rampart_storage::now_ms()).await?;
-        self.metrics.open_faults.set(due.len() as f64);
-        if !self.may_send() {
-            return Ok(());
+        if self.may_send() {
+            for row in self.store.due(rampart_storage::now_ms()).await? {
+                self.settle(&row).await?;
+            }
         }
-        for row in due {
-            self.settle(&row).await?;
-        }
+        self.metrics.open_faults.set(self.store.unsettled().await? as f64);
         Ok(())
     }
 
